@@ -1,0 +1,193 @@
+"""The content check: runs in `manage.py check`, at server start in development, and in the tests.
+
+Every problem names the file and line so an editor can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core import checks
+
+from helpcenter.content import Guide, Library, get_library
+
+REQUIRED_SECTIONS = ("symptoms", "causes", "when-to-contact", "prevention", "faq")
+MIN_SECTIONS = 5
+ASCII_ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Mobile numbers, 400/800 numbers, landlines with area code, and 5-digit service numbers such
+# as 95xxx: none belongs in a guide (contacts.yaml is the one place for numbers).
+PHONE = re.compile(
+    r"(?<!\d)(?:1[3-9]\d{9}|[48]00[- ]?\d{3}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8}"
+    r"|9[56]\d{3}|\d{7,})(?!\d)"
+)
+# Traces of the scraped source material: filter artifacts and reseller advertising.
+FORBIDDEN = {
+    "xi息": "内容过滤残留（应为“信息”）",
+    "ka卡": "内容过滤残留（应为“卡”）",
+    "zheng证": "内容过滤残留（应为“身份证”等）",
+    "POSS": "内容过滤残留（被删掉的词）",
+    "免费申请": "广告用语",
+    "办理电话": "广告用语",
+    "拉卡拉": "来源材料里的广告品牌",
+    "mepos": "来源材料里的广告网址",
+    "qianpos": "来源材料里的广告网址",
+    "yycgcxx": "来源材料里的广告网址",
+    "默认密码是": "不得公布默认密码",
+    "初始密码是": "不得公布默认密码",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+    serious: bool = True
+
+    def as_check(self, check_id: str) -> checks.CheckMessage:
+        level = checks.Error if self.serious else checks.Warning
+        return level(f"{display_path(self.path)}:{self.line}: {self.message}", id=check_id)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(settings.BASE_DIR))
+    except ValueError:
+        return str(path)
+
+
+def _in_code(line: str) -> bool:
+    return line.startswith(("    ", "\t", "```"))
+
+
+def check_guide(guide: Guide, library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    anchors = {s.anchor for s in guide.sections}
+    for anchor in REQUIRED_SECTIONS:
+        if anchor not in anchors:
+            problems.append(Problem(guide.path, guide.body_line, f"缺少必备的一节 {{#{anchor}}}"))
+    h2 = [s for s in guide.sections if s.level == 2]
+    if len(h2) < MIN_SECTIONS:
+        problems.append(
+            Problem(
+                guide.path, guide.body_line, f"只有 {len(h2)} 个 ## 小节，至少要 {MIN_SECTIONS} 个"
+            )
+        )
+    for section in guide.sections:
+        if not ASCII_ANCHOR.fullmatch(section.anchor):
+            line = _line_of(guide, section.title)
+            problems.append(
+                Problem(
+                    guide.path,
+                    line,
+                    f"标题“{section.title}”没有英文锚点，"
+                    f"请写成 “## {section.title} {{#english-id}}”，"
+                    "否则改标题时链接会失效",
+                    serious=False,
+                )
+            )
+
+    lines = guide.path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines[guide.body_line - 1 :], start=guide.body_line):
+        for match in LINK.finditer(line):
+            message = _check_link(match.group(1), guide, library)
+            if message:
+                problems.append(Problem(guide.path, number, message))
+        text_without_links = LINK.sub("]()", line)
+        for match in BARE_URL.finditer(text_without_links):
+            problems.append(
+                Problem(
+                    guide.path,
+                    number,
+                    f"指南里不能有网址（{match.group(0)[:40]}）：放到 contacts.yaml",
+                )
+            )
+        if not _in_code(line):
+            for match in PHONE.finditer(line):
+                problems.append(
+                    Problem(
+                        guide.path,
+                        number,
+                        f"疑似电话号码 {match.group(0)}："
+                        "电话只能写在 contacts.yaml，指南里按名称提到联系渠道",
+                    )
+                )
+        for phrase, why in FORBIDDEN.items():
+            if phrase.lower() in line.lower():
+                problems.append(Problem(guide.path, number, f"出现“{phrase}”：{why}"))
+    return problems
+
+
+def _line_of(guide: Guide, text: str) -> int:
+    lines = guide.path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#") and text in line:
+            return number
+    return guide.body_line
+
+
+def _check_link(target: str, guide: Guide, library: Library) -> str | None:
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https") or target.startswith("//"):
+        return f"指南里不能链接外部网址（{target[:60]}）：需要时放到 contacts.yaml"
+    if parts.scheme == "tel" or parts.scheme == "mailto":
+        return f"指南里不能写联系方式链接（{target[:60]}）：放到 contacts.yaml"
+    if parts.scheme:
+        return f"不支持的链接 {target[:60]}"
+    path, anchor = unquote(parts.path), unquote(parts.fragment)
+    if not path:  # "#anchor" in the same guide
+        return None if anchor in {s.anchor for s in guide.sections} else f"本页没有锚点 #{anchor}"
+    match = re.fullmatch(r"/guides/([^/]+)/", path)
+    if match:
+        slug = match.group(1)
+        if slug in library.aliases:
+            return f"链接用了旧地址 {slug}，请改成 {library.aliases[slug]}"
+        target_guide = library.guides.get(slug)
+        if target_guide is None:
+            return f"链接的指南 {slug} 不存在"
+        if anchor and target_guide.section(anchor) is None:
+            return f"指南 {slug} 里没有锚点 #{anchor}"
+        return None
+    match = re.fullmatch(r"/categories/([^/]+)/", path)
+    if match:
+        return None if match.group(1) in library.categories else f"分类 {match.group(1)} 不存在"
+    if path in ("/", "/search/") or path.startswith("/triage/"):
+        return None
+    return f"站内链接 {target[:60]} 指向不存在的页面（应是 /guides/<slug>/#<锚点>）"
+
+
+def check_library(library: Library) -> list[Problem]:
+    problems = [Problem(e.path, e.line, e.message) for e in library.errors]
+    for guide in library.guides.values():
+        problems.extend(check_guide(guide, library))
+    seen: dict[str, int] = {}
+    for index, group in enumerate(library.synonyms):
+        for word in group:
+            if word in seen and seen[word] != index:
+                problems.append(
+                    Problem(
+                        library.root / "synonyms.yaml",
+                        0,
+                        f"“{word}”同时出现在第 {seen[word] + 1} 组和第 {index + 1} 组同义词里",
+                        serious=False,
+                    )
+                )
+            seen.setdefault(word, index)
+    if not library.guides:
+        problems.append(Problem(library.root / "guides", 0, "一篇指南也没有加载到"))
+    return problems
+
+
+@checks.register("content")
+def content_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return [
+        p.as_check("helpcenter.E001" if p.serious else "helpcenter.W001")
+        for p in check_library(get_library())
+    ]

@@ -1,0 +1,25 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+
+from helpcenter import views
+from helpcenter.sitemaps import SITEMAPS
+
+pages = [
+    path("", views.home, name="home"),
+    path("categories/<str:category_id>/", views.category, name="category"),
+    path("guides/<str:slug>/", views.guide, name="guide"),
+    path("search/", views.search_page, name="search"),
+    path("api/search", views.search_api, name="search-api"),
+]
+
+urlpatterns = [
+    path("", include((pages, "helpcenter"))),
+    path("triage/", include("triage.urls")),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+handler400 = views.bad_request
+handler404 = views.page_not_found
+handler500 = views.server_error

@@ -1,0 +1,199 @@
+"""Pages of the help center: home, categories, guides, search, and the error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from helpcenter.content import Library, get_library
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def channels_for(library: Library, ids: tuple[str, ...] | list[str]) -> list:
+    return [library.channels[i] for i in ids if i in library.channels]
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    library = get_library()
+    categories = [(c, library.guides_in(c.id)) for c in library.ordered_categories()]
+    return render(
+        request,
+        "helpcenter/home.html",
+        {"categories": [(c, guides) for c, guides in categories if guides]},
+    )
+
+
+@require_GET
+def category(request: HtmxHttpRequest, category_id: str) -> HttpResponse:
+    library = get_library()
+    found = library.categories.get(category_id)
+    if found is None:
+        raise Http404("没有这个分类")
+    return render(
+        request,
+        "helpcenter/category.html",
+        {"category": found, "guides": library.guides_in(found.id)},
+    )
+
+
+@require_GET
+def guide(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    library = get_library()
+    found = library.guides.get(slug)
+    if found is None:
+        if slug in library.aliases:
+            # The fragment (#anchor) never reaches the server; browsers keep it across a 301.
+            return HttpResponsePermanentRedirect(library.guides[library.aliases[slug]].url)
+        raise Http404("没有这篇指南")
+    related = [library.guides[s] for s in found.related if s in library.guides]
+    return render(
+        request,
+        "helpcenter/guide.html",
+        {
+            "guide": found,
+            "category": library.categories.get(found.category),
+            "toc": [s for s in found.sections if s.level == 2],
+            "related": related,
+            "channels": channels_for(library, found.channels),
+        },
+    )
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /search/",
+        "Disallow: /api/",
+        "Disallow: /triage/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and for editors: is the content whole?"""
+    library = get_library()
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "status": "ok" if not library.errors else "content-errors",
+            "guides": len(library.guides),
+            "content_errors": [
+                str(e.path.name) + f":{e.line}: {e.message}" for e in library.errors
+            ],
+        }
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    body = loader.render_to_string("404.html", {"popular": _popular_guides()}, request)
+    return HttpResponse(body, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    body = loader.render_to_string("400.html", {}, request)
+    return HttpResponse(body, status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: whatever broke may be in a context processor or the content.
+    body = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
+    return HttpResponse(body, status=500)
+
+
+def _popular_guides() -> list:
+    try:
+        library = get_library()
+    except Exception:  # the 404 page must render even when content does not
+        return []
+    return sorted(library.guides.values(), key=lambda g: (g.category, g.order))[:6]
+
+
+# --- search ------------------------------------------------------------------------------
+
+QUERY_LIMIT = 200  # characters of a query that are looked at and shown back
+PAGE_SIZE = 10
+
+
+def clean_query(request: HttpRequest) -> str:
+    """The visitor's query: first `q` only, control characters dropped, bounded."""
+    raw = (request.GET.getlist("q") or [""])[0]
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw[: QUERY_LIMIT * 4])
+    return " ".join(printable.split())[:QUERY_LIMIT]
+
+
+def page_number(request: HttpRequest) -> int:
+    raw = (request.GET.getlist("page") or ["1"])[0]
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 4 else 1
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def search_page(request: HtmxHttpRequest) -> HttpResponse:
+    from helpcenter import search
+
+    query = clean_query(request)
+    hits = search.search(search.get_index(), query, limit=50) if query else []
+    instant = bool(request.htmx) and request.htmx.target == "instant-results"
+    if query and not hits and not instant:
+        search.record_gap(query)
+    pages = max(1, -(-len(hits) // PAGE_SIZE))
+    page = min(page_number(request), pages)
+    library = get_library()
+    context = {
+        "query": query,
+        "hits": hits[:5] if instant else hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "total": len(hits),
+        "page": page,
+        "pages": pages,
+        "popular": _popular_guides(),
+        "channels": channels_for(library, ["provider-hotline", "account-manager"]),
+    }
+    if instant:
+        return render(request, "helpcenter/search.html#instant", context)
+    if request.htmx:
+        return render(request, "helpcenter/search.html#results", context)
+    return render(request, "helpcenter/search.html", context)
+
+
+@require_GET
+def search_api(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from helpcenter import search
+
+    query = clean_query(request)
+    hits = search.search(search.get_index(), query, limit=20) if query else []
+    return JsonResponse(
+        {
+            "query": query,
+            "count": len(hits),
+            "results": [
+                {
+                    "slug": hit.guide_slug,
+                    "title": hit.guide_title,
+                    "section": hit.section_title,
+                    "url": hit.url,
+                    "absolute_url": request.build_absolute_uri(hit.url),
+                    "snippet": search.plain_text(hit.snippet_html),
+                    "snippet_html": str(hit.snippet_html),
+                    "score": round(hit.score, 4),
+                    "kind": hit.kind,
+                }
+                for hit in hits
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
