@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -5,3 +6,20 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpcenter.settings")
 
 application = get_wsgi_application()
+
+
+def _warm_up() -> None:
+    """Load and render the content (and what is built from it) before the first request."""
+    from helpcenter.content import get_library
+
+    library = get_library()
+    try:
+        from helpcenter import search
+
+        search.get_index()
+    except Exception:  # a broken index must not stop the site from serving guides
+        logging.getLogger(__name__).exception("search index could not be built at start-up")
+    return library
+
+
+_warm_up()

@@ -1,0 +1,95 @@
+"""Shared fixtures: fresh content per test, and Playwright on Debian's chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# live_server runs Django in a thread while Playwright's sync API holds an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_library():
+    """Each test sees the content as it is on disk (and a test's temp content never leaks)."""
+    from helpcenter import content
+
+    content._cached = None
+    yield
+    content._cached = None
+
+
+@pytest.fixture
+def content_dir(tmp_path, settings):
+    """A writable copy of the shipped content, for tests that edit or break it."""
+    import shutil
+
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    settings.CONTENT_DIR = target
+    return target
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def phone(page):
+    """A page the size of a small phone (360 x 740)."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    return page
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core in the page; returns the list of violations (empty when accessible)."""
+    source = AXE.read_text(encoding="utf-8")
+
+    def run(page) -> list[dict]:
+        # evaluate(), not a <script> tag: the strict CSP would block an inline tag.
+        page.evaluate(source)
+        result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
+        violations = json.loads(result)
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
+        ]
+
+    return run
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pytest_configure(config):
+    settings.CONTENT_CHECK_SECONDS = 0

@@ -1,0 +1,134 @@
+import datetime as dt
+import os
+import time
+
+import pytest
+
+from helpcenter import content
+from tests.factories import write_guide
+
+pytestmark = pytest.mark.usefixtures("content_dir")
+
+
+def test_shipped_content_loads_without_errors():
+    library = content.get_library()
+    assert library.errors == ()
+    assert {"unlock-locked-terminal", "basic-troubleshooting"} <= set(library.guides)
+
+
+def test_guide_fields_come_from_front_matter(content_dir):
+    write_guide(content_dir, "test-guide", keywords=["锁机", "锁住"], aliases=["old-test"])
+    guide = content.get_library().guides["test-guide"]
+    assert guide.title == "测试指南"
+    assert guide.keywords == ("锁机", "锁住")
+    assert guide.updated == dt.date(2026, 11, 21)
+    assert guide.url == "/guides/test-guide/"
+    assert guide.section("faq-how-long").title == "要多久？"
+    assert content.get_library().aliases["old-test"] == "test-guide"
+
+
+def test_broken_front_matter_is_reported_with_file_and_line_and_left_out(content_dir):
+    path = content_dir / "guides" / "broken.md"
+    path.write_text("---\ntitle: 好\nkeywords: [a, b\n---\n正文", encoding="utf-8")
+    library = content.get_library()
+    assert "broken" not in library.guides
+    assert "unlock-locked-terminal" in library.guides  # the rest of the site stays up
+    [error] = [e for e in library.errors if e.path == path]
+    assert error.line >= 2
+    assert "YAML" in error.message
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ({"title": None}, "缺少必填字段 title"),
+        ({"updated": "昨天"}, "updated 应是日期"),
+        ({"keywords": {"a": 1}}, "keywords 应是列表"),
+        ({"colour": "red"}, "未知字段 colour"),
+        ({"category": "nowhere"}, "分类 'nowhere' 不在 categories.yaml"),
+        ({"related": ["no-such-guide"]}, "related 里的指南 'no-such-guide' 不存在"),
+        ({"channels": ["no-such-channel"]}, "联系渠道 'no-such-channel'"),
+    ],
+)
+def test_front_matter_mistakes_are_named(content_dir, front, expected):
+    write_guide(content_dir, "bad-guide", **front)
+    messages = [e.message for e in content.get_library().errors]
+    assert any(expected in m for m in messages), messages
+
+
+def test_file_without_front_matter_is_an_error(content_dir):
+    path = content_dir / "guides" / "plain.md"
+    path.write_text("## 标题\n", encoding="utf-8")
+    [error] = [e for e in content.get_library().errors if e.path == path]
+    assert "front matter" in error.message
+
+
+def test_non_slug_file_name_is_rejected(content_dir):
+    write_guide(content_dir, "Bad_Name")
+    assert "Bad_Name" not in content.get_library().guides
+    assert any("不是合法的 slug" in e.message for e in content.get_library().errors)
+
+
+def test_alias_may_not_shadow_a_guide(content_dir):
+    write_guide(content_dir, "test-guide", aliases=["basic-troubleshooting"])
+    assert any("与现有指南的文件名相同" in e.message for e in content.get_library().errors)
+
+
+def test_an_edit_is_picked_up_without_a_restart(content_dir):
+    path = write_guide(content_dir, "test-guide", title="旧标题")
+    assert content.get_library().guides["test-guide"].title == "旧标题"
+    write_guide(content_dir, "test-guide", title="新标题")
+    later = time.time() + 5  # make the change visible even on coarse mtime clocks
+    os.utime(path, (later, later))
+    assert content.get_library().guides["test-guide"].title == "新标题"
+
+
+def test_unchanged_content_is_not_reloaded():
+    assert content.get_library() is content.get_library()
+
+
+def test_removed_guide_disappears(content_dir):
+    path = write_guide(content_dir, "test-guide")
+    assert "test-guide" in content.get_library().guides
+    path.unlink()
+    assert "test-guide" not in content.get_library().guides
+
+
+def test_derived_values_are_built_once_per_library():
+    library = content.get_library()
+    calls = []
+    assert library.derive("x", lambda lib: calls.append(1) or 42) == 42
+    assert library.derive("x", lambda lib: calls.append(1) or 43) == 42
+    assert calls == [1]
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_channel_open_now_follows_hours_in_shanghai_time():
+    library = content.get_library()
+    manager = library.channels["account-manager"]
+    monday_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+    monday_20 = dt.datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI)
+    sunday_10 = dt.datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
+    assert manager.status(monday_10).open
+    assert not manager.status(monday_20).open
+    assert not manager.status(sunday_10).open
+    # 02:00 UTC is 10:00 in Shanghai
+    assert manager.status(dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)).open
+    assert manager.hours_text == "周一至周五 09:00–18:00"
+
+
+def test_channel_without_hours_says_so_instead_of_guessing():
+    status = content.get_library().channels["provider-hotline"].status()
+    assert not status.known
+    assert content.get_library().channels["unionpay"].status().open
+
+
+def test_invalid_channel_hours_are_reported(content_dir):
+    (content_dir / "contacts.yaml").write_text(
+        "channels:\n  - id: x\n    name: X\n    handles: y\n    where: z\n"
+        "    hours:\n      - {days: someday, open: '09:00', close: '18:00'}\n",
+        encoding="utf-8",
+    )
+    assert any("hours 规则" in e.message for e in content.get_library().errors)

@@ -1,0 +1,130 @@
+import re
+
+import pytest
+
+from tests.factories import write_guide
+
+CSP_HEADER = "Content-Security-Policy"
+
+
+def test_home_lists_categories_guides_search_and_the_assistant(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="search"' in html
+    assert 'href="/triage/"' in html
+    assert 'action="/triage/code/"' in html
+    assert 'href="/guides/unlock-locked-terminal/"' in html
+    assert 'href="/categories/terminal-status/"' in html
+    assert '<html lang="zh-CN">' in html
+
+
+def test_every_page_carries_a_strict_csp_with_a_nonce_for_htmx(client):
+    response = client.get("/guides/unlock-locked-terminal/")
+    policy = response.headers[CSP_HEADER]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert "django_htmx/htmx-2" in response.content.decode()
+
+
+def test_no_external_assets_are_referenced(client):
+    for url in ("/", "/guides/unlock-locked-terminal/", "/search/?q=签到", "/no-such-page/"):
+        html = client.get(url).content.decode()
+        absolute = re.findall(r'(?:src|href)="((?:https?:)?//[^"]*)"', html)
+        assert absolute, "the canonical link at least is absolute"
+        assert all(u.startswith("http://testserver/") for u in absolute), (url, absolute)
+
+
+def test_guide_page_has_toc_copy_links_meta_breadcrumbs_and_channels(client):
+    response = client.get("/guides/unlock-locked-terminal/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>POS 机被锁定" in html or "<title>" in html
+    assert '<meta name="description" content="' in html
+    assert '<link rel="canonical" href="http://testserver/guides/unlock-locked-terminal/">' in html
+    assert 'aria-label="本页目录"' in html and 'href="#symptoms"' in html
+    assert 'id="wrong-password"' in html
+    assert html.count("data-copy-link") >= 5
+    assert 'aria-label="面包屑"' in html and 'href="/categories/terminal-status/"' in html
+    assert "更新于" in html
+    assert "终端服务商客服热线" in html  # a channel card from contacts.yaml
+    assert "相关指南" in html
+
+
+def test_category_page_lists_its_guides(client):
+    html = client.get("/categories/terminal-status/").content.decode()
+    assert 'href="/guides/unlock-locked-terminal/"' in html
+    assert 'href="/guides/activate-new-terminal/"' not in html
+
+
+def test_alias_redirects_permanently_to_the_current_slug(client, content_dir):
+    write_guide(content_dir, "renamed-guide", aliases=["old-name"])
+    response = client.get("/guides/old-name/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/guides/renamed-guide/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/guides/no-such-guide/",
+        "/guides/..%2f..%2fsettings/",
+        "/guides/%2e%2e/",
+        "/guides/..%2F..%2F..%2Fetc%2Fpasswd/",
+        "/guides/%00/",
+        "/guides/unlock-locked-terminal%00/",
+        "/guides/" + "a" * 2000 + "/",
+        "/guides/锁机/",
+        "/guides/../README.md",
+        "/categories/nowhere/",
+        "/no-such-page/",
+    ],
+)
+def test_bad_paths_get_the_helpful_404_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "没有找到这个页面" in html
+    assert 'href="/triage/"' in html and 'action="/search/"' in html
+    assert "root:" not in html and "SECRET_KEY" not in html
+
+
+def test_non_get_methods_are_refused_politely(client):
+    assert client.post("/guides/unlock-locked-terminal/").status_code == 405
+
+
+def test_sitemap_lists_every_guide_and_robots_points_to_it(client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/guides/unlock-locked-terminal/" in sitemap
+    assert "<lastmod>2026-11-21</lastmod>" in sitemap
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_healthz_reports_content_errors_for_editors(client, content_dir):
+    assert client.get("/healthz").json()["status"] == "ok"
+    (content_dir / "guides" / "broken.md").write_text("no front matter", encoding="utf-8")
+    body = client.get("/healthz").json()
+    assert body["status"] == "content-errors"
+    assert any("broken.md" in e for e in body["content_errors"])
+
+
+def test_500_page_is_chinese_and_self_contained(client, settings):
+    from django.template import loader
+
+    html = loader.render_to_string("500.html", {})
+    assert "抱歉，页面出错了" in html and 'action="/search/"' in html
+
+
+def test_an_unexpected_error_answers_with_the_500_page(client, monkeypatch):
+    from helpcenter import views
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "get_library", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "抱歉，页面出错了" in response.content.decode()
