@@ -1,0 +1,496 @@
+"""helpcenter.search: normalising, bigrams, ranking, synonyms, snippets, gaps, shipped content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+
+from helpcenter import content, search
+from helpcenter.models import SearchGap
+
+# --- factories ---------------------------------------------------------------------------
+
+
+def guide(
+    slug: str,
+    title: str,
+    *sections: tuple[str, str],
+    keywords: tuple[str, ...] = (),
+    summary: str = "一篇测试用的指南。",
+) -> dict:
+    return {
+        "slug": slug,
+        "title": title,
+        "summary": summary,
+        # Keywords are required; the slug is a word no test searches for.
+        "keywords": list(keywords) or [slug],
+        "sections": sections or (("说明", "正文。"),),
+    }
+
+
+def make_library(
+    root: Path, *guides: dict, synonyms: tuple[tuple[str, ...], ...] = ()
+) -> content.Library:
+    (root / "guides").mkdir(parents=True)
+    (root / "categories.yaml").write_text(
+        "categories:\n  - {id: general, title: 常见问题}\n", encoding="utf-8"
+    )
+    (root / "contacts.yaml").write_text("channels: []\n", encoding="utf-8")
+    (root / "synonyms.yaml").write_text(
+        yaml.safe_dump({"groups": [list(g) for g in synonyms]}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    for g in guides:
+        front = {
+            "title": g["title"],
+            "summary": g["summary"],
+            "category": "general",
+            "keywords": g["keywords"],
+            "updated": dt.date(2026, 11, 21),
+        }
+        body = "".join(f"## {title}\n\n{text}\n\n" for title, text in g["sections"])
+        (root / "guides" / f"{g['slug']}.md").write_text(
+            f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n{body}", encoding="utf-8"
+        )
+    library = content.load_library(root)
+    assert set(library.guides) == {g["slug"] for g in guides}, library.errors
+    return library
+
+
+def make_index(root: Path, *guides: dict, synonyms=(), extra=()) -> search.Index:
+    library = make_library(root, *guides, synonyms=synonyms)
+    return search.build_index([*search.guide_documents(library), *extra], library.synonyms)
+
+
+def slugs(hits: list[search.Hit]) -> list[str]:
+    return [hit.guide_slug for hit in hits]
+
+
+LOCK = guide(
+    "unlock",
+    "机器被锁定了怎么解锁",
+    ("症状", "屏幕提示终端已锁定，刷不了卡。"),
+    ("解锁步骤", "联系服务商核实身份后解锁。"),
+    keywords=("锁机", "解锁"),
+)
+NETWORK = guide(
+    "network",
+    "网络连不上",
+    ("检查 Wi-Fi", "看屏幕上的 Wi-Fi 图标，POS 机要连上店里的无线网络。"),
+    ("流量卡", "SIM 卡欠费也会连不上。"),
+)
+PRINTER = guide(
+    "printer",
+    "打印机不出纸",
+    ("换纸", "打开仓盖，放入新的打印纸。"),
+)
+
+
+# --- normalising and tokenising ----------------------------------------------------------
+
+
+def test_normalize_folds_full_width_and_case():
+    assert search.normalize("ＰＯＳ机") == "pos机"
+    assert search.normalize("ｗｉｆｉ") == "wifi"
+    assert search.normalize("ＰＯＳ机，连不上Wi-Fi！") == "pos机 连不上wifi"
+
+
+def test_normalize_drops_control_characters_and_collapses_whitespace():
+    assert search.normalize("锁\x00机\u200b了\t\n  \x1b吗 ") == "锁机了 吗"
+
+
+def test_normalize_turns_punctuation_into_word_breaks():
+    assert search.normalize("机器锁住了？？怎么办……") == "机器锁住了 怎么办"
+    assert search.normalize("？？？!!!") == ""
+
+
+def test_tokenize_cuts_chinese_into_overlapping_bigrams():
+    assert search.tokenize("机器锁住") == ["机器", "器锁", "锁住"]
+
+
+def test_tokenize_keeps_a_lone_chinese_character_and_latin_words_whole():
+    assert search.tokenize("卡") == ["卡"]
+    assert search.tokenize("POS机连不上Wi-Fi") == ["pos", "机连", "连不", "不上", "wifi"]
+    assert search.tokenize("pos 机 E01") == ["pos", "机", "e01"]
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+
+def test_title_match_ranks_above_body_match(tmp_path):
+    in_body = guide("body", "日常使用", ("收款", "收款前检查打印机有没有纸。"))
+    index = make_index(tmp_path, in_body, PRINTER)
+
+    assert slugs(search.search(index, "打印机")) == ["printer", "body"]
+
+
+def test_each_guide_appears_once_at_its_best_section(tmp_path):
+    index = make_index(tmp_path, NETWORK, PRINTER)
+
+    hits = search.search(index, "SIM 卡欠费")
+
+    assert slugs(hits) == ["network"]
+    assert hits[0].url == "/guides/network/#流量卡"
+    assert hits[0].section_title == "流量卡"
+    assert hits[0].kind == "section"
+
+
+def test_guide_level_match_links_to_the_guide(tmp_path):
+    only_title = guide("scam", "防诈骗提醒", ("说明", "不要轻信陌生来电。"))
+    index = make_index(tmp_path, only_title, PRINTER)
+
+    (hit,) = search.search(index, "诈骗")
+
+    assert hit.url == "/guides/scam/"
+    assert hit.kind == "guide"
+
+
+def test_mixed_latin_and_chinese_spellings_find_the_same_guide(tmp_path):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+
+    for query in ("POS机连不上WiFi", "pos 机 连不上 wifi", "ＰＯＳ机连不上Ｗｉ－Ｆｉ", "Wi-Fi"):
+        assert slugs(search.search(index, query))[:1] == ["network"], query
+
+
+def test_exact_phrase_outranks_scattered_bigrams(tmp_path):
+    scattered = guide("scattered", "锁定与签字", ("说明", "签字以后锁定单据，到账会晚。"))
+    exact = guide("exact", "其他问题", ("说明", "签到以后才能收款。"))
+    index = make_index(tmp_path, scattered, exact)
+
+    assert slugs(search.search(index, "签到"))[:1] == ["exact"]
+
+
+def test_control_characters_in_the_query_are_ignored(tmp_path):
+    index = make_index(tmp_path, LOCK, PRINTER)
+
+    assert slugs(search.search(index, "锁\x00机\x1b\u200b"))[:1] == ["unlock"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "的了吗", "？？？", "!!!", "\x00\x01", "怎么办？"])
+def test_queries_without_searchable_words_find_nothing(tmp_path, query):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+
+    assert search.search(index, query) == []
+
+
+def test_a_10kb_query_is_bounded_and_fast(tmp_path):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+    query = "机器锁住了网络连不上打印机不出纸" * 700
+
+    started = time.perf_counter()
+    hits = search.search(index, query)
+    elapsed = time.perf_counter() - started
+    parsed = search.parse_query(index, query)
+
+    assert len(query.encode()) > 10_000
+    assert len(parsed.text) <= search.MAX_QUERY_CHARS
+    assert len(parsed.terms) <= search.MAX_QUERY_TERMS
+    assert hits and elapsed < 0.2
+
+
+def test_limit_caps_the_number_of_hits(tmp_path):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+
+    assert len(search.search(index, "屏幕 纸 卡", limit=2)) == 2
+    assert search.search(index, "屏幕", limit=0) == []
+
+
+def test_outcome_documents_are_ranked_on_their_own(tmp_path):
+    outcome = search.Document(
+        kind="outcome",
+        url="/assistant/frozen/",
+        guide_slug="",
+        guide_title="结算卡被冻结",
+        section_title="",
+        text="请联系开户银行了解冻结原因。",
+        keywords=("冻结",),
+    )
+    index = make_index(tmp_path, LOCK, PRINTER, extra=[outcome])
+
+    (hit,) = search.search(index, "冻结")
+
+    assert (hit.kind, hit.url, hit.guide_title) == ("outcome", "/assistant/frozen/", "结算卡被冻结")
+
+
+# --- synonyms ----------------------------------------------------------------------------
+
+
+def test_a_synonym_in_the_query_finds_the_guide_that_uses_another_word(tmp_path):
+    index = make_index(tmp_path, LOCK, PRINTER, synonyms=(("锁机", "锁住", "锁死"),))
+
+    assert slugs(search.search(index, "锁住了"))[:1] == ["unlock"]
+
+
+def test_without_the_synonym_group_the_colloquial_word_finds_nothing(tmp_path):
+    index = make_index(tmp_path, LOCK, PRINTER)
+
+    assert search.search(index, "锁住了") == []
+
+
+def test_the_merchants_own_word_outranks_its_synonym(tmp_path):
+    literal = guide("literal", "刷卡没有反应", ("说明", "检查读卡器。"))
+    synonym = guide("synonym", "插卡没有反应", ("说明", "检查卡槽。"))
+    index = make_index(tmp_path, synonym, literal, synonyms=(("刷卡", "插卡"),))
+
+    assert slugs(search.search(index, "刷卡")) == ["literal", "synonym"]
+
+
+# --- snippets ----------------------------------------------------------------------------
+
+
+def test_highlight_marks_only_the_matches():
+    snippet = search.highlight("开机后先签到再收款。", ["签到"])
+
+    assert isinstance(snippet, SafeString)
+    assert snippet == "开机后先<mark>签到</mark>再收款。"
+
+
+def test_highlight_merges_overlapping_bigrams_and_finds_latin_spellings():
+    assert search.highlight("机器锁住了", ["锁住", "住了"]) == "机器<mark>锁住了</mark>"
+    assert search.highlight("连上 Wi-Fi 再试", ["wifi"]) == "连上 <mark>Wi-Fi</mark> 再试"
+
+
+def test_highlight_escapes_html_in_the_text_and_in_the_terms():
+    text = '提示 <script>alert("x")</script> 终端已锁定 & 刷不了卡'
+
+    snippet = search.highlight(text, ["<script>", "锁定", "amp", "lt"])
+
+    assert "<script" not in snippet
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in snippet.replace(
+        "<mark>", ""
+    ).replace("</mark>", "")
+    assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+    assert "&amp;" in snippet  # "amp" and "lt" never split an entity
+    assert re.findall(r"<mark>(.*?)</mark>", snippet) == ["script", "script", "锁定"]
+
+
+def test_search_snippets_escape_a_script_in_the_guide_and_in_the_query(tmp_path):
+    pasted = guide(
+        "pasted", "锁机", ("说明", "有人贴了 <script>alert(1)</script> 进来，锁机请联系客服。")
+    )
+    index = make_index(tmp_path, pasted)
+
+    (hit,) = search.search(index, "<script>锁机</script>")
+
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;" in hit.snippet_html
+    assert re.sub(r"</?mark>", "", hit.snippet_html).count("<") == 0
+    assert search.plain_text(hit.snippet_html).count("<script>") == 1
+
+
+def test_highlight_cuts_about_80_characters_around_the_best_match():
+    text = "无关的文字。" * 40 + "机器提示终端已锁定。" + "后面的文字。" * 40
+
+    snippet = search.highlight(text, ["锁定"])
+
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "<mark>锁定</mark>" in snippet
+    assert len(search.plain_text(snippet)) <= search.SNIPPET_CHARS + 2
+
+
+def test_highlight_without_a_match_shows_the_start_of_the_text():
+    assert search.highlight("短短一句。", ["锁定"]) == "短短一句。"
+
+
+# --- the cached index --------------------------------------------------------------------
+
+
+def test_get_index_is_built_once_and_rebuilt_when_content_changes(content_dir):
+    first = search.get_index()
+    assert search.get_index() is first
+
+    (content_dir / "guides" / "zz-new-topic.md").write_text(
+        "---\ntitle: 彩虹测试指南\nsummary: 测试。\ncategory: troubleshooting\n"
+        "keywords: [彩虹]\nupdated: 2026-11-21\n---\n\n## 说明\n\n彩虹。\n",
+        encoding="utf-8",
+    )
+
+    rebuilt = search.get_index()
+    assert rebuilt is not first
+    assert slugs(search.search(rebuilt, "彩虹")) == ["zz-new-topic"]
+
+
+# --- content gaps ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_record_gap_counts_the_normalised_query():
+    search.record_gap("ＰＯＳ机  冒烟了！")
+    search.record_gap("pos机 冒烟了")
+
+    gap = SearchGap.objects.get()
+    assert (gap.query, gap.count) == ("pos机 冒烟了", 2)
+    assert gap.first_seen <= gap.last_seen
+
+
+@pytest.mark.django_db
+def test_record_gap_masks_numbers_and_bounds_the_text():
+    search.record_gap("终端号 12345678 手机 13800138000 " + "长" * 500)
+
+    gap = SearchGap.objects.get()
+    assert gap.query.startswith("终端号 # 手机 # 长")
+    assert len(gap.query) == search.MAX_QUERY_CHARS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "？？？", "的了吗"])
+def test_record_gap_ignores_queries_without_words(query):
+    search.record_gap(query)
+
+    assert not SearchGap.objects.exists()
+
+
+@pytest.mark.django_db
+def test_record_gap_survives_a_concurrent_insert(monkeypatch):
+    real_update = QuerySet.update
+    raced = []
+
+    def update_just_before_another_insert(queryset, **changes):
+        if not raced:
+            # Our update finds no row; another worker inserts the same query right after.
+            raced.append(True)
+            SearchGap.objects.bulk_create([SearchGap(query="冒烟")])
+            return 0
+        return real_update(queryset, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", update_just_before_another_insert)
+
+    search.record_gap("冒烟")
+
+    assert raced
+    assert SearchGap.objects.get().count == 2
+
+
+@pytest.mark.django_db
+def test_search_gaps_command_lists_the_most_frequent_first():
+    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    SearchGap.objects.create(query="冒烟", count=3)
+    SearchGap.objects.create(query="进水", count=7)
+    SearchGap.objects.create(query="旧问题", count=9, first_seen=old, last_seen=old)
+
+    out = StringIO()
+    call_command("search_gaps", "--since", "2026-06-01", stdout=out)
+    lines = out.getvalue().splitlines()
+
+    assert lines[0].split() == ["次数", "最近出现", "首次出现", "查询"]
+    assert [line.split()[-1] for line in lines[1:]] == ["进水", "冒烟"]
+
+    out = StringIO()
+    call_command("search_gaps", "--limit", "1", stdout=out)
+    assert [line.split()[-1] for line in out.getvalue().splitlines()[1:]] == ["旧问题"]
+
+
+# --- the shipped content -----------------------------------------------------------------
+
+# How merchants ask, not how the titles read. Each row: query, the guide that answers it.
+MERCHANT_QUERIES = [
+    ("机器锁住了怎么办", "unlock-locked-terminal"),
+    ("刷卡机被锁了", "unlock-locked-terminal"),
+    ("pos机锁机了怎么解开", "unlock-locked-terminal"),
+    ("屏幕显示终端已锁定", "unlock-locked-terminal"),
+    ("收款机锁死了", "unlock-locked-terminal"),
+    ("机子提示交易受限", "unlock-locked-terminal"),
+    ("密码想不起来", "forgotten-operator-password"),
+    ("收银员密码忘了", "forgotten-operator-password"),
+    ("主管密码忘记了怎么办", "forgotten-operator-password"),
+    ("店员忘了自己的操作员号", "forgotten-operator-password"),
+    ("柜员号不记得了", "forgotten-operator-password"),
+    ("怎么给员工重置密码", "forgotten-operator-password"),
+    ("新买的机器怎么开通", "activate-new-terminal"),
+    ("新机器怎么开通", "activate-new-terminal"),
+    ("刚到手的pos机怎么激活", "activate-new-terminal"),
+    ("激活码用不了", "activate-new-terminal"),
+    ("二手机能激活吗", "activate-new-terminal"),
+    ("开机让我签到", "sign-in-after-power-off"),
+    ("签不上", "sign-in-after-power-off"),
+    ("签到", "sign-in-after-power-off"),
+    ("重启以后提示请先签到", "sign-in-after-power-off"),
+    ("没电关机了开机要签到吗", "sign-in-after-power-off"),
+    ("签到失败怎么回事", "sign-in-after-power-off"),
+    ("复机", "restore-suspended-terminal"),
+    ("机器被停了", "restore-suspended-terminal"),
+    ("好久没用不能刷了", "restore-suspended-terminal"),
+    ("终端已停用怎么恢复", "restore-suspended-terminal"),
+    ("机器停用了怎么重新开通", "restore-suspended-terminal"),
+    ("提示商户状态异常", "restore-suspended-terminal"),
+    ("刷卡没反应", "basic-troubleshooting"),
+    ("打不出小票", "basic-troubleshooting"),
+    ("pos机连不上wifi", "basic-troubleshooting"),
+    ("ＰＯＳ机连不上ＷＩＦＩ", "basic-troubleshooting"),
+    ("机器开不了机", "basic-troubleshooting"),
+    ("屏幕卡住了点不动", "basic-troubleshooting"),
+    ("小票字看不清", "basic-troubleshooting"),
+    ("机器进水了", "basic-troubleshooting"),
+    ("结算卡被冻结了", "account-frozen"),
+    ("商户号被冻结", "account-frozen"),
+    ("银行卡被封了收不了钱", "account-frozen"),
+    ("冻结的钱还能拿回来吗", "account-frozen"),
+    ("有人打电话说要给我降费率", "payment-safety"),
+    ("客服让我报验证码", "payment-safety"),
+    ("冒充客服的骗子", "payment-safety"),
+    ("怎么知道服务商是不是正规的", "licensed-provider"),
+    ("有没有支付牌照", "licensed-provider"),
+    ("机器显示已锁定请联系客服", "unlock-locked-terminal"),
+    ("密码输错太多次机器锁了", "unlock-locked-terminal"),
+    ("陌生人要借我的pos机刷一下", "payment-safety"),
+    ("被骗了钱还能追回来吗", "payment-safety"),
+    ("短信让我点链接升级机器", "payment-safety"),
+    ("顾客让我把钱退到别的账户", "payment-safety"),
+    ("免费送的pos机靠谱吗", "licensed-provider"),
+    ("手续费怎么比说好的高", "licensed-provider"),
+    ("小票上的商户名不是我的店名", "licensed-provider"),
+    ("想换一家服务商", "licensed-provider"),
+    ("钱一直不到账", "account-frozen"),
+    ("银行说我的卡被司法冻结", "account-frozen"),
+    ("激活要交钱吗", "activate-new-terminal"),
+    ("每天开机都要签到吗", "sign-in-after-power-off"),
+    ("签到提示校验错", "sign-in-after-power-off"),
+    ("充不进电", "basic-troubleshooting"),
+    ("屏幕黑了", "basic-troubleshooting"),
+    ("显示通讯失败", "basic-troubleshooting"),
+    ("小票打出来是空白的", "basic-troubleshooting"),
+    ("半年没刷机器不能用了", "restore-suspended-terminal"),
+    ("资料过期被停机", "restore-suspended-terminal"),
+    ("忘记主管密码", "forgotten-operator-password"),
+    ("提示无此操作员", "forgotten-operator-password"),
+]
+MIN_FIRST_PLACE = 0.9
+
+
+@pytest.fixture(scope="module")
+def shipped_index() -> search.Index:
+    library = content.load_library(Path(settings.BASE_DIR) / "content")
+    return search.build_index(search.guide_documents(library), library.synonyms)
+
+
+def test_merchant_phrasings_find_their_guide(shipped_index):
+    assert len(MERCHANT_QUERIES) >= 45
+    missing, not_first = [], []
+    for query, expected in MERCHANT_QUERIES:
+        found = slugs(search.search(shipped_index, query, limit=3))
+        if expected not in found:
+            missing.append(f"{query} → {found} (expected {expected})")
+        elif found[0] != expected:
+            not_first.append(f"{query} → {found} (expected {expected})")
+
+    first_place = 1 - (len(missing) + len(not_first)) / len(MERCHANT_QUERIES)
+    assert not missing, "not in the top 3:\n" + "\n".join(missing)
+    assert first_place >= MIN_FIRST_PLACE, (
+        f"first for {first_place:.0%} of the queries; not first:\n" + "\n".join(not_first)
+    )
+
+
+def test_every_shipped_guide_can_be_found_by_its_title(shipped_index):
+    library = content.load_library(Path(settings.BASE_DIR) / "content")
+    for guide_ in library.guides.values():
+        assert slugs(search.search(shipped_index, guide_.title, limit=1)) == [guide_.slug]
