@@ -1,0 +1,104 @@
+"""/search/ (full page, HTMX fragments) and /api/search (JSON)."""
+
+import pytest
+
+from helpcenter.models import SearchGap
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+INSTANT = {"HX-Request": "true", "HX-Target": "instant-results"}
+
+
+def test_full_page_links_results_to_the_best_section(client):
+    response = client.get("/search/", {"q": "签到失败"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html and 'id="search-results"' in html
+    assert 'href="/guides/sign-in-after-power-off/#sign-in-failed"' in html
+    assert "<mark>签到失败</mark>" in html or "<mark>签到</mark>" in html
+    assert set(response.headers["Vary"].replace(" ", "").split(",")) >= {"HX-Request", "HX-Target"}
+
+
+def test_htmx_request_gets_only_the_results_fragment(client):
+    response = client.get("/search/", {"q": "机器锁住了"}, headers=HX)
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<div id="search-results">')
+    assert "/guides/unlock-locked-terminal/" in html
+
+
+def test_instant_results_are_a_short_list_and_record_no_gap(client):
+    response = client.get("/search/", {"q": "锁"}, headers=INSTANT)
+    html = response.content.decode()
+    assert "<html" not in html and 'id="search-results"' not in html
+    assert html.count("<li>") <= 6
+    client.get("/search/", {"q": "zzqqxx"}, headers=INSTANT)
+    assert SearchGap.objects.count() == 0  # half-typed words are not content gaps
+
+
+def test_no_results_page_helps_and_records_the_gap_once_per_query(client):
+    for _ in range(2):
+        response = client.get("/search/", {"q": "火星快递"})
+    html = response.content.decode()
+    assert "没有找到和“火星快递”相关的内容" in html
+    assert 'href="/triage/"' in html
+    assert "常见问题指南" in html and "终端服务商客服热线" in html
+    gap = SearchGap.objects.get()
+    assert gap.count == 2 and gap.query == "火星快递"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "签" * 10_000,
+        "签到\x00\x07\x1b[31m",
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "？？？",
+        "%",
+        "\u202e签到",
+    ],
+)
+def test_bad_input_gets_a_normal_bounded_escaped_page(client, query):
+    response = client.get("/search/", {"q": query})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "\x00" not in html and "\x1b" not in html
+    assert len(html) < 200_000
+
+
+def test_q_given_twice_uses_the_first(client):
+    response = client.get("/search/?q=签到&q=<b>x</b>")
+    assert "“签到”的搜索结果" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999", "2.5", "１"])
+def test_nonsense_page_numbers_give_a_valid_page(client, page):
+    response = client.get("/search/", {"q": "密码", "page": page})
+    assert response.status_code == 200
+    assert "/guides/" in response.content.decode()
+
+
+def test_api_returns_ranked_results_with_anchor_urls(client):
+    response = client.get("/api/search", {"q": "密码想不起来"})
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    first = body["results"][0]
+    assert first["slug"] == "forgotten-operator-password"
+    assert first["url"].startswith("/guides/forgotten-operator-password/")
+    assert first["absolute_url"].startswith("http://testserver/guides/")
+    assert set(first) >= {"slug", "title", "section", "url", "snippet", "score"}
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "<" not in first["snippet"]
+
+
+def test_api_handles_empty_and_hostile_queries(client):
+    assert client.get("/api/search").json() == {"query": "", "count": 0, "results": []}
+    body = client.get("/api/search", {"q": "<script>" * 2000}).json()
+    assert len(body["query"]) <= 200
+    for result in body["results"]:
+        assert "<script>" not in result["snippet_html"]
