@@ -56,7 +56,8 @@ def test_settings_follow_the_environment():
     ), result.stderr
     local = run(["-c", setup + code], **PRODUCTION_ENV, DJANGO_SECURE_SSL_REDIRECT="0")
     assert local.stdout.startswith("False False"), local.stderr
-    debug = run(["-c", setup + code], DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="helpcenter.settings")
+    debug_env = {"DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "helpcenter.settings"}
+    debug = run(["-c", setup + code], **debug_env)
     assert debug.stdout.startswith("True False"), debug.stderr
     assert "sqlite3" in debug.stdout
 
