@@ -61,6 +61,7 @@ SYNONYM_WEIGHT = 0.7
 PHRASE_IN_GUIDE_BONUS = 2.0
 PHRASE_IN_SECTION_BONUS = 1.0
 SYNONYM_PHRASE_BONUS = 0.5
+TRIGRAM_SHARE = 0.25
 # A section that only shares a stray common term with the query is a worse landing place
 # than the top of a guide whose title matched.
 SECTION_SHARE_FOR_ANCHOR = 0.15
@@ -229,124 +230,109 @@ def _unit_key(document: Document) -> tuple[str, str]:
     return ("other", document.url)
 
 
-def _weighted(fields: list[tuple[Field, Counter[str], float]]) -> dict[str, float]:
-    combined: dict[str, float] = {}
-    for field, counts, average in fields:
-        ratio = counts.total() / average if average else 1.0
-        norm = K1 * (1 - field.b + field.b * ratio)
-        for term, tf in counts.items():
-            combined[term] = combined.get(term, 0.0) + field.weight * tf * (K1 + 1) / (tf + norm)
-    return combined
+def _field_weights(field: Field, terms: list[str], length: int, average: float) -> dict[str, float]:
+    norm = K1 * (1 - field.b + field.b * length / average) if average else K1
+    scale = field.weight * (K1 + 1)
+    return {term: scale * tf / (tf + norm) for term, tf in Counter(terms).items()}
 
 
-def _average(lengths: list[int]) -> float:
+def _combined(*fields: dict[str, float]) -> dict[str, float]:
+    first, *others = sorted(fields, key=len, reverse=True)
+    for other in others:
+        for term, weight in other.items():
+            first[term] = first.get(term, 0.0) + weight
+    return first
+
+
+def _post(rows: dict[str, tuple[array, array]], key: int, weights: dict[str, float]) -> None:
+    for term, weight in weights.items():
+        row = rows.get(term)
+        if row is None:
+            row = rows[term] = (array("I"), array("f"))
+        row[0].append(key)
+        row[1].append(weight)
+
+
+def _average(texts: Iterable[str]) -> float:
+    lengths = [len(t) for t in texts]
     return sum(lengths) / len(lengths) if lengths else 0.0
-
-
-def _postings(rows: dict[str, tuple[list[int], list[float]]]) -> dict[str, tuple[array, array]]:
-    return {term: (array("I", ids), array("f", weights)) for term, (ids, weights) in rows.items()}
 
 
 def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]] = ()) -> Index:
     documents = tuple(documents)
     unit_ids: dict[tuple[str, str], int] = {}
-    unit_fields: list[tuple[Counter[str], Counter[str], Counter[str]]] = []
-    unit_phrase_text: list[str] = []
+    unit_text: list[tuple[str, str, str]] = []  # normalised title, keywords, summary
     unit_fallback: list[int] = []
+    unit_docs: list[list[int]] = []
     doc_unit = array("I")
-    doc_fields: list[tuple[Counter[str], Counter[str]] | None] = []
-    doc_phrase_text: list[str] = []
+    doc_text: list[tuple[str, str] | None] = []  # normalised section title, text
 
+    # First pass: normalise, and learn the average field lengths BM25 needs. Lengths are in
+    # characters, a close proxy for bigram counts that needs no tokenising.
     for number, document in enumerate(documents):
         key = _unit_key(document)
         unit = unit_ids.get(key)
         if unit is None:
-            unit = unit_ids[key] = len(unit_fields)
-            # Keywords are tokenised one by one: a bigram across two keywords means nothing.
+            unit = unit_ids[key] = len(unit_text)
+            # Keywords are kept apart: a bigram across two keywords means nothing.
             keywords = " | ".join(document.keywords)
-            unit_fields.append(
-                (
-                    Counter(tokenize(document.guide_title)),
-                    Counter(tokenize(keywords)),
-                    Counter(tokenize(document.summary)),
-                )
-            )
-            unit_phrase_text.append(
-                _compact(f"{document.guide_title} {keywords} {document.summary}")
+            unit_text.append(
+                (normalize(document.guide_title), normalize(keywords), normalize(document.summary))
             )
             unit_fallback.append(number)
+            unit_docs.append([])
         elif document.kind == "guide":
             unit_fallback[unit] = number
         doc_unit.append(unit)
         if document.kind == "guide":
             # Its title, keywords and summary are the unit's fields already.
-            doc_fields.append(None)
-            doc_phrase_text.append("")
-            continue
-        section_title = normalize(document.section_title)
-        text = normalize(document.text)
-        doc_fields.append((Counter(_terms(section_title)), Counter(_terms(text))))
-        doc_phrase_text.append((section_title + text).replace(" ", ""))
+            doc_text.append(None)
+        else:
+            doc_text.append((normalize(document.section_title), normalize(document.text)))
+            unit_docs[unit].append(number)
 
-    def lengths(rows: Iterable[Counter[str]]) -> float:
-        return _average([c.total() for c in rows])
+    avg_title, avg_keywords, avg_summary = (_average(f) for f in zip(*unit_text, strict=True))
+    present = [t for t in doc_text if t is not None]
+    avg_section_title = _average(t[0] for t in present)
+    avg_body = _average(t[1] for t in present)
 
-    avg_title = lengths(f[0] for f in unit_fields)
-    avg_keywords = lengths(f[1] for f in unit_fields)
-    avg_summary = lengths(f[2] for f in unit_fields)
-    present = [f for f in doc_fields if f is not None]
-    avg_section_title = lengths(f[0] for f in present)
-    avg_body = lengths(f[1] for f in present)
-
-    unit_rows: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    unit_terms: list[set[str]] = []
-    for unit, (title, keywords, summary) in enumerate(unit_fields):
-        weights = _weighted(
-            [
-                (TITLE, title, avg_title),
-                (KEYWORDS, keywords, avg_keywords),
-                (SUMMARY, summary, avg_summary),
-            ]
-        )
-        for term, weight in weights.items():
-            ids, values = unit_rows[term]
-            ids.append(unit)
-            values.append(weight)
-        unit_terms.append(set(weights))
-
-    doc_rows: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    for number, fields in enumerate(doc_fields):
-        if fields is None:
-            continue
-        title, body = fields
-        weights = _weighted(
-            [
-                (SECTION_TITLE, title, avg_section_title),
-                (BODY, body, avg_body),
-            ]
-        )
-        for term, weight in weights.items():
-            ids, values = doc_rows[term]
-            ids.append(number)
-            values.append(weight)
-        unit_terms[doc_unit[number]].update(weights)
-
-    # IDF counts units (guides, outcomes), the things a merchant gets back.
+    # Second pass, one unit at a time so only one unit's term counts are ever held.
+    unit_rows: dict[str, tuple[array, array]] = {}
+    doc_rows: dict[str, tuple[array, array]] = {}
     frequency: Counter[str] = Counter()
-    for terms in unit_terms:
-        frequency.update(terms)
-    total = len(unit_fields)
+    for unit, (title, keywords, summary) in enumerate(unit_text):
+        weights = _combined(
+            _field_weights(TITLE, _terms(title), len(title), avg_title),
+            _field_weights(KEYWORDS, _terms(keywords), len(keywords), avg_keywords),
+            _field_weights(SUMMARY, _terms(summary), len(summary), avg_summary),
+        )
+        _post(unit_rows, unit, weights)
+        seen = set(weights)
+        for number in unit_docs[unit]:
+            section_title, text = doc_text[number]
+            weights = _combined(
+                _field_weights(
+                    SECTION_TITLE, _terms(section_title), len(section_title), avg_section_title
+                ),
+                _field_weights(BODY, _terms(text), len(text), avg_body),
+            )
+            _post(doc_rows, number, weights)
+            seen.update(weights)
+        frequency.update(seen)
+
+    # IDF counts units (guides, outcomes), the things a merchant gets back, not sections.
+    total = len(unit_text)
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
 
     return Index(
         documents=documents,
         doc_unit=doc_unit,
         unit_fallback=array("I", unit_fallback),
-        unit_postings=_postings(unit_rows),
-        doc_postings=_postings(doc_rows),
+        unit_postings=unit_rows,
+        doc_postings=doc_rows,
         idf=idf,
-        unit_phrase_text=tuple(unit_phrase_text),
-        doc_phrase_text=tuple(doc_phrase_text),
+        unit_phrase_text=tuple("".join(t).replace(" ", "") for t in unit_text),
+        doc_phrase_text=tuple("".join(t or ()).replace(" ", "") for t in doc_text),
         synonyms=_synonym_groups(synonyms),
     )
 
@@ -386,6 +372,7 @@ class Query:
     text: str  # normalised, bounded, spaces removed
     terms: dict[str, float]  # term -> weight (1 for the merchant's own, less for synonyms)
     synonym_members: tuple[tuple[str, ...], ...]  # members of the groups the query touched
+    trigrams: tuple[str, ...]  # three characters in a row of the merchant's words
 
 
 def parse_query(index: Index, query: str) -> Query:
@@ -407,7 +394,18 @@ def parse_query(index: Index, query: str) -> Query:
                     if len(terms) >= MAX_QUERY_TERMS:
                         break
                     terms.setdefault(term, SYNONYM_WEIGHT)
-    return Query(text=compact, terms=terms, synonym_members=tuple(touched))
+    trigrams = dict.fromkeys(
+        run[i : i + 3]
+        for run, _ in _RUNS.findall(text)
+        for i in range(len(run) - 2)
+        if not _is_stop(run[i : i + 3])
+    )
+    return Query(
+        text=compact,
+        terms=terms,
+        synonym_members=tuple(touched),
+        trigrams=tuple(trigrams)[:MAX_QUERY_TERMS],
+    )
 
 
 def _accumulate(
@@ -428,6 +426,7 @@ def _phrase_bonus(phrase_text: str, query: Query, whole: float) -> float:
     bonus = 0.0
     if len(query.text) >= 2 and query.text in phrase_text:
         bonus += whole
+    bonus += whole * TRIGRAM_SHARE * sum(t in phrase_text for t in query.trigrams)
     for members in query.synonym_members:
         if any(len(m) >= 2 and m in phrase_text for m in members):
             bonus += SYNONYM_PHRASE_BONUS
