@@ -490,6 +490,17 @@ def test_merchant_phrasings_find_their_guide(shipped_index):
     )
 
 
+def test_merchant_phrasings_still_find_their_guide_among_the_assistants_outcomes():
+    # The live index also holds the assistant's outcomes; an outcome hit names its guide.
+    index = search.get_index()
+    missing = [
+        f"{query} → {slugs(search.search(index, query, limit=3))} (expected {expected})"
+        for query, expected in MERCHANT_QUERIES
+        if expected not in slugs(search.search(index, query, limit=3))
+    ]
+    assert not missing, "not in the top 3:\n" + "\n".join(missing)
+
+
 def test_every_shipped_guide_can_be_found_by_its_title(shipped_index):
     library = content.load_library(Path(settings.BASE_DIR) / "content")
     for guide_ in library.guides.values():
