@@ -1,0 +1,225 @@
+"""The assistant's pages. What a merchant sees is a function of the URL alone.
+
+A full page renders the whole conversation up to the state in the URL. An HTMX click on an
+answer asks for the same URL and gets only the next step (``#step``), which replaces the
+answer buttons; a history restore (Back with an empty htmx cache) gets the full page.
+
+Visitor input (free text, service codes, paths) is bounded here and reaches HTML only through
+Django's autoescaping; nothing a visitor sends is marked safe or stored.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from typing import Any
+
+import segno
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from helpcenter import search
+from helpcenter.content import get_library
+from helpcenter.views import HtmxHttpRequest, channels_for, clean_query
+from triage import flow
+
+TEMPLATE = "triage/assistant.html"
+MATCHED_OUTCOMES = 3
+MATCHED_GUIDES = 3
+FALLBACK_CHANNELS = ("provider-hotline", "account-manager")
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def start(request: HtmxHttpRequest) -> HttpResponse:
+    return _conversation(request, path=())
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def state(request: HtmxHttpRequest, path: str) -> HttpResponse:
+    segments = flow.parse_path(path)
+    if segments is None:
+        # Not a path the assistant ever made (odd characters, far too deep): say so, start over.
+        note = "这个链接不完整或已经失效，我们从头开始吧。"
+        return _conversation(request, path=(), note=note, status=404)
+    return _conversation(request, path=segments)
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def ask(request: HtmxHttpRequest) -> HttpResponse:
+    """Free text: the merchant's own words, answered with matching branches and guides."""
+    tree = flow.get_tree(get_library())
+    query = clean_query(request)
+    at = flow.parse_path((request.GET.getlist("at") or [""])[0]) or ()
+    if len(query) <= flow.CODE_INPUT_LIMIT:
+        outcome = flow.outcome_for_code(tree=tree, code=query)
+        url = outcome and flow.outcome_url(tree=tree, outcome=outcome)
+        if url:
+            return _jump(request, url)
+    hits = search.search(search.get_index(), query, limit=12) if query else []
+    walked = flow.walk(tree=tree, path=at)
+    reply = {
+        "kind": "ask",
+        "query": query,
+        "outcomes": [h for h in hits if h.kind == "outcome"][:MATCHED_OUTCOMES],
+        "guides": [h for h in hits if h.kind != "outcome"][:MATCHED_GUIDES],
+        "search_url": f"{reverse('helpcenter:search')}?{urlencode({'q': query})}",
+    }
+    return _reply(request, walked=walked, tree=tree, said=query or "（没有写内容）", reply=reply)
+
+
+@require_GET
+def code(request: HtmxHttpRequest) -> HttpResponse:
+    """A service code from the home page or the assistant: jump to its outcome."""
+    tree = flow.get_tree(get_library())
+    typed = flow.normalize_code((request.GET.getlist("code") or [""])[0])
+    if not typed:
+        return redirect("triage:start")
+    outcome = flow.outcome_for_code(tree=tree, code=typed)
+    url = outcome and flow.outcome_url(tree=tree, outcome=outcome)
+    if url:
+        return HttpResponseRedirect(url)
+    walked = flow.walk(tree=tree, path=())
+    reply = {"kind": "code", "code": typed}
+    return _reply(
+        request, walked=walked, tree=tree, said=f"服务码 {typed}", reply=reply, status=404
+    )
+
+
+@require_GET
+@cache_control(max_age=3600)
+def qr(request: HtmxHttpRequest) -> HttpResponse:
+    """A QR code of a state's link, so a merchant can carry it to a phone or show an agent."""
+    segments = flow.parse_path((request.GET.getlist("path") or [""])[0])
+    if segments is None:
+        raise Http404("没有这个状态")
+    walked = flow.walk(tree=flow.get_tree(get_library()), path=segments)
+    link = request.build_absolute_uri(flow.state_url(path=walked.path))
+    out = io.BytesIO()
+    # No size and no XML declaration: the <img> sets the size; attributes only, no style.
+    segno.make(link, error="m").save(
+        out, kind="svg", scale=1, border=2, xmldecl=False, omitsize=True, title="本页链接"
+    )
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def _conversation(
+    request: HtmxHttpRequest, *, path: tuple[str, ...], note: str = "", status: int = 200
+) -> HttpResponse:
+    library = get_library()
+    tree = flow.get_tree(library)
+    if tree.root is None:
+        return _unavailable(request)
+    walked = flow.walk(tree=tree, path=path)
+    if walked.stale:
+        note = "这个链接里的部分步骤已经更新，下面是最接近的一步。"
+    if _wants_step(request):
+        if walked.stale or status != 200:
+            # The page on screen no longer matches the tree: load the whole page instead.
+            return HttpResponseClientRedirect(request.get_full_path())
+        return render(request, f"{TEMPLATE}#step", _context(request, walked=walked, tree=tree))
+    context = _context(request, walked=walked, tree=tree, note=note)
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _reply(
+    request: HtmxHttpRequest,
+    *,
+    walked: flow.Walk,
+    tree: flow.Tree,
+    said: str,
+    reply: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """The merchant said something (free text, a code); the assistant answers in a new turn."""
+    asked_at = replace(walked.current, chosen=said)
+    answer = flow.Turn("reply", None, None, walked.path, asked_at.number + 1)
+    walked = flow.Walk((*walked.turns[:-1], asked_at, answer), walked.path, ())
+    context = _context(request, walked=walked, tree=tree, reply=reply)
+    if _wants_step(request) and status == 200:
+        return render(request, f"{TEMPLATE}#step", context)
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _wants_step(request: HtmxHttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _jump(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        # A jump starts a new conversation: have htmx load it as a whole page.
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def _context(
+    request: HtmxHttpRequest,
+    *,
+    walked: flow.Walk,
+    tree: flow.Tree,
+    note: str = "",
+    reply: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    library = get_library()
+    current = walked.current
+    outcome = current.outcome
+    channels = []
+    if current.kind in ("outcome", "contact") and outcome is not None:
+        channels = channels_for(library, outcome.channels)
+    elif current.kind == "reply" and reply and reply["kind"] == "ask" and not reply["outcomes"]:
+        channels = channels_for(library, FALLBACK_CHANNELS)
+    path_text = "/".join(walked.path)
+    state_url = flow.state_url(path=walked.path)
+    replying = current.kind == "reply"
+    # After a reply the merchant is back at the top of the tree, whatever they typed.
+    choices = flow.top_choices(tree=tree) if replying else flow.choices(turn=current)
+    free_text = replying or (current.node is not None and current.node.free_text)
+    return {
+        "turns": walked.turns,
+        "current": current,
+        "previous": walked.turns[-2] if len(walked.turns) > 1 else None,
+        "choices": choices,
+        "free_text": free_text,
+        "reply": reply,
+        "channels": channels,
+        "note": note,
+        "at": path_text,
+        "state_url": state_url,
+        "share_url": request.build_absolute_uri(state_url),
+        "qr_url": f"{reverse('triage:qr')}?{urlencode({'path': path_text})}",
+        "page_title": _title(current),
+        # Only a page deep in a conversation takes focus: on /triage/ the merchant starts
+        # reading at the top like on any page.
+        "focus_current": bool(walked.path) or current.kind == "reply",
+        "oob": bool(request.htmx),
+    }
+
+
+def _title(turn: flow.Turn) -> str:
+    if turn.node is not None:
+        return turn.node.question
+    if turn.kind == "outcome" and turn.outcome is not None:
+        return turn.outcome.title
+    if turn.kind == "solved":
+        return "问题解决了"
+    if turn.kind == "contact":
+        return "联系客服"
+    return "您的问题"
+
+
+def _unavailable(request: HtmxHttpRequest) -> HttpResponse:
+    # The tree file is broken or missing (the system check says why): never a 500.
+    channels = channels_for(get_library(), FALLBACK_CHANNELS)
+    context = {"unavailable": True, "channels": channels, "page_title": "暂时不可用"}
+    return render(request, TEMPLATE, context, status=503)
