@@ -225,15 +225,15 @@ class _Builder:
                     f"{where}：未知字段 {key}（可用字段：{'、'.join(sorted(allowed))}）",
                 )
 
-    def question(self, node_id: str, entry: Any) -> Node | None:
+    def question(self, node_id: str, entry: Any, line: int) -> Node | None:
         where = f"问题 {node_id}"
         if not isinstance(entry, _Mapping):
-            self.problem(0, f"{where}：应是“字段: 值”的形式")
+            self.problem(line, f"{where}：应是“字段: 值”的形式")
             return None
         self.unknown_keys(entry, QUESTION_KEYS, where)
         question = _text(entry.get("question"))
         if not question:
-            self.problem(entry.line, f"{where}：缺少 question（助手要问的话）")
+            self.problem(line, f"{where}：缺少 question（助手要问的话）")
         free_text = entry.get("free_text", False)
         if not isinstance(free_text, bool):
             self.problem(_line(entry, "free_text"), f"{where}：free_text 应是 true 或 false")
@@ -257,7 +257,7 @@ class _Builder:
             help=_text(entry.get("help")),
             free_text=free_text,
             answers=tuple(answers),
-            line=entry.line,
+            line=line,
         )
 
     def answer(self, node_id: str, index: int, raw: Any, parent: _Mapping) -> Answer | None:
@@ -296,10 +296,10 @@ class _Builder:
             return None
         return Answer(answer_id, label, goto.strip(), False, raw.line)
 
-    def outcome(self, outcome_id: str, entry: Any) -> Outcome | None:
+    def outcome(self, outcome_id: str, entry: Any, line: int) -> Outcome | None:
         where = f"结果 {outcome_id}"
         if not isinstance(entry, _Mapping):
-            self.problem(0, f"{where}：应是“字段: 值”的形式")
+            self.problem(line, f"{where}：应是“字段: 值”的形式")
             return None
         self.unknown_keys(entry, OUTCOME_KEYS, where)
         fields = {name: _text(entry.get(name)) for name in ("code", "title", "summary")}
@@ -348,7 +348,7 @@ class _Builder:
             contact=contact,
             next=_text(entry.get("next")),
             keywords=tuple(str(k).strip() for k in keywords if str(k).strip()),
-            line=entry.line,
+            line=line,
             guide_title=guide_title,
             section_title=section_title,
             guide_url=guide_url,
@@ -398,7 +398,11 @@ def load_tree(library: Library) -> Tree:
         return empty()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        builder.problem((mark.line + 1) if mark else 0, f"YAML 格式错误：{exc}")
+        # The first line of PyYAML's message says what it expected; the rest repeats the mark.
+        what = " ".join(
+            filter(None, (getattr(exc, "context", None), getattr(exc, "problem", None)))
+        )
+        builder.problem((mark.line + 1) if mark else 0, f"YAML 格式错误：{what or exc}")
         return empty()
     for key, line in duplicates:
         builder.problem(line, f"{key} 写了两次（后一个会覆盖前一个）")
@@ -428,7 +432,7 @@ def load_tree(library: Library) -> Tree:
                     _line(entries, item_id), f"id {item_id} 同时用在问题和结果里，请改成不同的"
                 )
                 continue
-            built = build(item_id, entry)
+            built = build(item_id, entry, _line(entries, item_id))
             if built is not None:
                 into[item_id] = built
 
@@ -538,12 +542,13 @@ def _check_graph(
         depth = 0
         for segment, target, line in _edges(item_id, nodes, outcomes):
             if target in on_stack:
-                how = f"回答 {segment}" if item_id in nodes else "next"
-                kind = "问题" if item_id in nodes else "结果"
+                if item_id in nodes:
+                    who = f"问题 {item_id} 的回答 {segment}"
+                else:
+                    who = f"结果 {item_id} 的 next"
                 builder.problem(
                     line,
-                    f"{kind} {item_id} 的{how}指回了 {target}，形成了循环；"
-                    "要回到开头请用 restart: true",
+                    f"{who} 指回了 {target}，形成了循环；要回到开头请用 restart: true",
                 )
                 continue
             depth = max(depth, 1 + visit(target))

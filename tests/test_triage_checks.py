@@ -1,0 +1,186 @@
+"""The triage tree check: each broken tree fails with a message naming the node, file and line."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from tests.test_flow import SMALL_TREE, write_tree
+from triage.checks import triage_check
+
+
+def messages(content_dir, text: str) -> list[str]:
+    write_tree(content_dir, text)
+    return [m.msg for m in triage_check()]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_shipped_tree_passes_the_check():
+    assert triage_check() == []
+
+
+def test_check_is_registered_with_manage_py_check(content_dir):
+    write_tree(content_dir, SMALL_TREE.replace("goto: unsure}", "goto: nowhere}", 1))
+    with pytest.raises(SystemCheckError, match=r"triage\.E001"):
+        call_command("check")
+
+
+def test_small_tree_passes(content_dir):
+    assert messages(content_dir, SMALL_TREE) == []
+
+
+def test_dangling_reference_names_node_answer_and_line(content_dir):
+    text = SMALL_TREE.replace(
+        "{id: unsure, label: 不确定, goto: unsure}", "{id: unsure, label: 不确定, goto: unsrue}"
+    )
+    [message] = messages(content_dir, text)
+    assert f"content/triage.yaml:{line_of(text, 'goto: unsrue')}: " in message
+    assert "问题 locked 的回答 unsure" in message
+    assert "'unsrue'" in message
+
+
+def test_dangling_next_names_the_outcome(content_dir):
+    text = SMALL_TREE.replace("next: unsure", "next: missing")
+    [message] = messages(content_dir, text)
+    assert "结果 wrong-password" in message and "'missing'" in message
+
+
+def test_cycle_names_the_node_and_the_answer(content_dir):
+    # `locked` answers back to `problem`, which leads to `locked`.
+    text = SMALL_TREE.replace(
+        "{id: unsure, label: 不确定, goto: unsure}",
+        "{id: unsure, label: 不确定, goto: unsure}\n      - {id: back, label: 返回, goto: problem}",
+    )
+    [message] = messages(content_dir, text)
+    assert f":{line_of(text, 'goto: problem')}: " in message
+    assert "问题 locked 的回答 back" in message and "循环" in message and "restart" in message
+
+
+def test_cycle_through_next_is_caught(content_dir):
+    text = SMALL_TREE.replace("    contact: true\n", "    contact: true\n    next: locked\n")
+    found = messages(content_dir, text)
+    assert any("结果 unsure" in m and "循环" in m for m in found), found
+
+
+def test_restart_is_the_one_allowed_way_back(content_dir):
+    assert "restart: true" in SMALL_TREE
+    assert messages(content_dir, SMALL_TREE) == []
+
+
+def test_unknown_guide_names_the_outcome(content_dir):
+    text = SMALL_TREE.replace("guide: unlock-locked-terminal", "guide: no-such-guide", 1)
+    [message] = messages(content_dir, text)
+    assert f":{line_of(text, 'no-such-guide')}: " in message
+    assert "结果 wrong-password" in message and "no-such-guide" in message
+
+
+def test_unknown_anchor_names_the_outcome_and_guide(content_dir):
+    text = SMALL_TREE.replace("anchor: unsure-cause", "anchor: not-there")
+    [message] = messages(content_dir, text)
+    assert f":{line_of(text, 'not-there')}: " in message
+    assert "结果 unsure" in message and "#not-there" in message
+
+
+def test_duplicate_code_names_both_outcomes(content_dir):
+    text = SMALL_TREE.replace("code: T2", "code: T1")
+    [message] = messages(content_dir, text)
+    assert "结果 unsure" in message and "T1" in message and "wrong-password" in message
+
+
+@pytest.mark.parametrize("code", ["t1", "A", "AB1", "A123", "1A", "Ａ1"])
+def test_bad_code_format_is_reported(content_dir, code):
+    text = SMALL_TREE.replace("code: T1", f"code: {code}")
+    [message] = messages(content_dir, text)
+    assert "结果 wrong-password" in message and "格式" in message
+
+
+def test_unreachable_node_is_named(content_dir):
+    text = SMALL_TREE.replace(
+        "outcomes:\n",
+        "  orphan:\n    question: 没人指向我\n"
+        "    answers:\n      - {id: a, label: 甲, goto: unsure}\n"
+        "outcomes:\n",
+    )
+    [message] = messages(content_dir, text)
+    assert f":{line_of(text, 'orphan:')}: " in message
+    assert "问题 orphan" in message and "走不到" in message
+
+
+def test_bad_yaml_names_the_line(content_dir):
+    text = SMALL_TREE.replace("    help: 看一眼屏幕上的原话。", "    help: [看一眼屏幕上的原话。")
+    [message] = messages(content_dir, text)
+    assert "YAML 格式错误" in message
+    line = int(message.split("triage.yaml:")[1].split(":")[0])
+    assert line >= line_of(text, "help: [")
+
+
+def test_duplicate_node_id_is_reported(content_dir):
+    text = SMALL_TREE.replace(
+        "outcomes:\n", "  other:\n    question: 又一个\n    answers: []\noutcomes:\n"
+    )
+    found = messages(content_dir, text)
+    assert any("other 写了两次" in m for m in found), found
+
+
+def test_same_id_for_question_and_outcome_is_reported(content_dir):
+    text = SMALL_TREE + (
+        "  other:\n    code: T3\n    title: 冲突\n    summary: 冲突\n"
+        "    guide: unlock-locked-terminal\n    anchor: faq\n    channels: [provider-hotline]\n"
+    )
+    found = messages(content_dir, text)
+    assert any("id other 同时用在问题和结果里" in m for m in found), found
+
+
+@pytest.mark.parametrize("reserved", ["solved", "unsolved", "code", "qr", "ask"])
+def test_reserved_answer_ids_are_refused(content_dir, reserved):
+    text = SMALL_TREE.replace("{id: other, label: 其他问题", f"{{id: {reserved}, label: 其他问题")
+    found = messages(content_dir, text)
+    assert any(f"问题 problem 的回答 {reserved}" in m and "不能用" in m for m in found), found
+
+
+def test_unknown_channel_and_unknown_field_are_reported(content_dir):
+    text = SMALL_TREE.replace("channels: [provider-hotline]", "channels: [fax]").replace(
+        "    help: 看一眼", "    hepl: typo\n    help: 看一眼"
+    )
+    found = messages(content_dir, text)
+    assert any("结果 wrong-password" in m and "'fax'" in m for m in found), found
+    assert any("问题 locked" in m and "未知字段 hepl" in m for m in found), found
+
+
+def test_missing_answers_and_label_are_reported(content_dir):
+    text = SMALL_TREE.replace(
+        "{id: unsure, label: 不确定, goto: unsure}", "{id: unsure, goto: unsure}"
+    )
+    found = messages(content_dir, text)
+    assert any("问题 locked 的回答 unsure" in m and "label" in m for m in found), found
+
+
+def test_start_must_be_a_question(content_dir):
+    found = messages(content_dir, SMALL_TREE.replace("start: problem", "start: nothing"))
+    assert any("start" in m and "'nothing'" in m for m in found), found
+
+
+def test_missing_file_is_reported(content_dir):
+    (content_dir / "triage.yaml").unlink()
+    [message] = [m.msg for m in triage_check()]
+    assert message.endswith("content/triage.yaml:0: 文件不存在")
+
+
+def test_too_deep_a_tree_is_reported(content_dir):
+    # A chain of 13 questions: longer than a URL may be.
+    chain = "".join(
+        f"  q{i}:\n    question: 第 {i} 问\n    answers:\n"
+        f"      - {{id: a, label: 下一步, goto: {f'q{i + 1}' if i < 13 else 'unsure'}}}\n"
+        for i in range(1, 14)
+    )
+    text = SMALL_TREE.replace(
+        "      - {id: other, label: 其他问题, goto: other}",
+        "      - {id: other, label: 其他问题, goto: other}\n"
+        "      - {id: deep, label: 深, goto: q1}",
+    ).replace("outcomes:\n", chain + "outcomes:\n")
+    found = messages(content_dir, text)
+    assert any("问题 problem" in m and "最长" in m for m in found), found
