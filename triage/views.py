@@ -202,7 +202,7 @@ def _context(
         # Only a page deep in a conversation takes focus: on /triage/ the merchant starts
         # reading at the top like on any page.
         "focus_current": bool(walked.path) or current.kind == "reply",
-        "oob": bool(request.htmx),
+        "oob": _wants_step(request),
     }
 
 
