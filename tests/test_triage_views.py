@@ -145,7 +145,7 @@ def test_outcome_page_has_the_whole_card(client, small):
     assert merchant_said(body) == ["机器被锁了", "不确定"]
     assert "看不出为什么被锁" in body
     assert 'href="/guides/unlock-locked-terminal/#unsure-cause"' in body
-    assert "看解决步骤：第 5 步：不确定原因时怎么查" in body
+    assert '看解决步骤<span class="guide-link-section">第 5 步：不确定原因时怎么查</span>' in body
     assert '服务码 <strong class="code">T2</strong>：告诉客服这个码' in body
     # channels with hours (the shared include), and open-now where hours are known
     assert "终端服务商客服热线" in body and "您的客户经理或服务网点" in body
@@ -215,7 +215,7 @@ def test_call_card_never_submits_and_never_asks_for_a_password(client, small):
     card = body[body.index('<section class="call-card"') : body.index("</section>")]
     assert "<form" not in card and " name=" not in card
     assert "密码" not in re.sub(r"不要填密码|任何密码或验证码", "", card)
-    assert "<noscript><p>请把上面这些写在纸上" in card
+    assert "<p data-call-paper>请把上面这些写在纸上" in card
     assert "data-call-builder hidden" in card
 
 

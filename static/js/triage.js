@@ -32,6 +32,8 @@
       var output = card.querySelector("[data-call-summary]");
       if (!builder || !output) return;
       builder.hidden = false;
+      var paper = card.querySelector("[data-call-paper]");
+      if (paper) paper.hidden = true;
       if (!output.value) output.value = summary(card);
       var share = card.querySelector("[data-call-share]");
       if (share && navigator.share) share.hidden = false;
