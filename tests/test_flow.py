@@ -332,7 +332,9 @@ def test_outcome_documents_describe_the_path_and_the_outcome(small_tree):
         "马上停下别再试。",
     ):
         assert words in document.text
-    assert document.keywords == ("操作员已锁定",)
+    # Keywords count as body text, not as a weighted field (guides rank first on /search/).
+    assert "操作员已锁定" in document.text
+    assert document.keywords == ()
 
 
 def test_free_text_finds_an_outcome_of_the_shipped_tree():
@@ -340,3 +342,10 @@ def test_free_text_finds_an_outcome_of_the_shipped_tree():
 
     hits = search.search(search.get_index(), "操作员已锁定", limit=5)
     assert "/triage/locked/wrong-password/" in [h.url for h in hits if h.kind == "outcome"]
+
+
+def test_outcomes_do_not_push_their_guide_section_down_the_search_page():
+    from helpcenter import search
+
+    first = search.search(search.get_index(), "刷卡没反应", limit=1)[0]
+    assert first.url == "/guides/basic-troubleshooting/#card-reader"

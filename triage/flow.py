@@ -702,17 +702,18 @@ def outcome_documents(library: Library) -> list[Document]:
             if turn.node is not None:
                 words.append(turn.node.question)
             words.append(turn.chosen)
-        words += [outcome.title, outcome.summary]
+        words += [outcome.title, outcome.summary, *outcome.keywords]
+        # Only the title is a weighted field: on the site's search page the guide section an
+        # outcome points to should rank above the outcome, whose words are mostly the path.
         documents.append(
             Document(
                 kind="outcome",
                 url=state_url(path=route),
                 guide_slug=outcome.guide,
                 guide_title=outcome.title,
-                section_title=outcome.section_title,
+                section_title="",
                 text="\n".join(w for w in words if w),
-                keywords=outcome.keywords,
-                summary=outcome.summary,
+                keywords=(),
             )
         )
     return documents
