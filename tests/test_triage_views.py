@@ -383,6 +383,7 @@ def test_free_text_ignores_a_bad_at(client):
     assert merchant_said(body) == ["签到失败"]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("query", ["", "   ", "啊啊啊", "qwzxv", "!!!???"])
 def test_empty_or_nonsense_gets_a_kind_answer_and_the_top_choices(client, query):
     response = client.get("/triage/ask/", {"q": query})
@@ -394,6 +395,16 @@ def test_empty_or_nonsense_gets_a_kind_answer_and_the_top_choices(client, query)
     assert "终端服务商客服热线" in body or not query.strip()
 
 
+@pytest.mark.django_db
+def test_free_text_that_finds_nothing_is_recorded_for_editors(client):
+    from helpcenter.models import SearchGap
+
+    client.get("/triage/ask/", {"q": "火星快递"})
+    client.get("/triage/ask/", {"q": "机器锁住了"})  # answered: not a gap
+    assert list(SearchGap.objects.values_list("query", "count")) == [("火星快递", 1)]
+
+
+@pytest.mark.django_db
 def test_free_text_is_escaped_and_bounded(client):
     attack = '<script>alert(1)</script>"><img src=x onerror=alert(2)>' + "锁" * 1000
     body = text(client.get("/triage/ask/", {"q": attack}))

@@ -65,6 +65,9 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
         if url:
             return _jump(request, url)
     hits = search.search(search.get_index(), query, limit=12) if query else []
+    if query and not hits:
+        # What merchants tell the assistant and nothing answers is a content gap too.
+        search.record_gap(query)
     walked = flow.walk(tree=tree, path=at)
     reply = {
         "kind": "ask",
