@@ -68,6 +68,7 @@ TRIGRAM_SHARE = 0.25  # of the phrase bonus, per trigram
 # A section that only shares a stray common term with the query is a worse landing place
 # than the top of a guide whose title matched.
 SECTION_SHARE_FOR_ANCHOR = 0.15
+SUBSECTION_ANCHOR_WEIGHT = 0.5
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 64
@@ -110,6 +111,10 @@ class Document:
     text: str
     keywords: tuple[str, ...]
     summary: str = ""
+    # How readily this section is chosen as a guide's landing anchor. FAQ entries (h3) answer
+    # side questions; a short one matches colloquial words easily, so it must match clearly
+    # better than a main step before a merchant is sent there.
+    anchor_weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +227,7 @@ def guide_documents(library: Library) -> list[Document]:
                 text=section.text,
                 keywords=guide.keywords,
                 summary=guide.summary,
+                anchor_weight=1.0 if section.level == 2 else SUBSECTION_ANCHOR_WEIGHT,
             )
             for section in guide.sections
         )
@@ -450,8 +456,13 @@ def search(index: Index, query: str, *, limit: int = 10) -> list[Hit]:
     for number in doc_scores:
         docs_of_unit[index.doc_unit[number]].append(number)
 
+    weight = [d.anchor_weight for d in index.documents]
+
     def best_section(unit: int) -> tuple[float, int]:
-        return max(((doc_scores[d], d) for d in docs_of_unit.get(unit, ())), default=(0.0, -1))
+        return max(
+            ((doc_scores[d] * weight[d], d) for d in docs_of_unit.get(unit, ())),
+            default=(0.0, -1),
+        )
 
     candidates = {
         u: unit_scores.get(u, 0.0) + best_section(u)[0] for u in {*unit_scores, *docs_of_unit}
@@ -466,8 +477,11 @@ def search(index: Index, query: str, *, limit: int = 10) -> list[Hit]:
         section_score, section = max(
             (
                 (
-                    doc_scores[d]
-                    + _phrase_bonus(index.doc_phrase_text[d], parsed, PHRASE_IN_SECTION_BONUS),
+                    (
+                        doc_scores[d]
+                        + _phrase_bonus(index.doc_phrase_text[d], parsed, PHRASE_IN_SECTION_BONUS)
+                    )
+                    * weight[d],
                     d,
                 )
                 for d in docs_of_unit.get(unit, ())

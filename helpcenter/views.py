@@ -125,6 +125,20 @@ def _popular_guides() -> list:
 
 QUERY_LIMIT = 200  # characters of a query that are looked at and shown back
 PAGE_SIZE = 10
+# Assistant outcomes are good answers but several near-alike ones would push guides off a
+# phone screen: keep the best few.
+MOST_OUTCOMES = {"page": 3, "instant": 1}
+
+
+def fewer_outcomes(hits: list, *, most: int) -> list:
+    kept, outcomes = [], 0
+    for hit in hits:
+        if hit.kind == "outcome":
+            outcomes += 1
+            if outcomes > most:
+                continue
+        kept.append(hit)
+    return kept
 
 
 def clean_query(request: HttpRequest) -> str:
@@ -149,6 +163,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     instant = bool(request.htmx) and request.htmx.target == "instant-results"
     if query and not hits and not instant:
         search.record_gap(query)
+    hits = fewer_outcomes(hits, most=MOST_OUTCOMES["instant" if instant else "page"])
     pages = max(1, -(-len(hits) // PAGE_SIZE))
     page = min(page_number(request), pages)
     library = get_library()

@@ -1,5 +1,7 @@
 """/search/ (full page, HTMX fragments) and /api/search (JSON)."""
 
+import re
+
 import pytest
 
 from helpcenter.models import SearchGap
@@ -102,3 +104,18 @@ def test_api_handles_empty_and_hostile_queries(client):
     assert len(body["query"]) <= 200
     for result in body["results"]:
         assert "<script>" not in result["snippet_html"]
+
+
+def test_assistant_outcomes_are_labelled_and_capped(client):
+    html = client.get("/search/", {"q": "密码输错被锁了"}).content.decode()
+    assert 0 < html.count('<span class="result-kind">智能助手</span>') <= 3
+    assert '<a href="/triage/' in html
+    instant = client.get("/search/", {"q": "密码输错被锁了"}, headers=INSTANT).content.decode()
+    assert instant.count('href="/triage/') <= 1
+
+
+def test_a_colloquial_lock_query_lands_on_a_main_step_not_a_side_faq(client):
+    html = client.get("/search/", {"q": "机器锁住了"}).content.decode()
+    first_guide_link = re.search(r'href="(/guides/[^"]+)"', html.split('id="search-results"')[1])
+    assert first_guide_link.group(1).startswith("/guides/unlock-locked-terminal/#")
+    assert "faq" not in first_guide_link.group(1)
