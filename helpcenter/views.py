@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from helpcenter import search
 from helpcenter.content import Library, get_library
 
 
@@ -84,8 +91,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer and for editors: is the content whole?"""
     library = get_library()
-    from django.http import JsonResponse
-
     return JsonResponse(
         {
             "status": "ok" if not library.errors else "content-errors",
@@ -118,7 +123,7 @@ def _popular_guides() -> list:
         library = get_library()
     except Exception:  # the 404 page must render even when content does not
         return []
-    return sorted(library.guides.values(), key=lambda g: (g.category, g.order))[:6]
+    return [g for c in library.ordered_categories() for g in library.guides_in(c.id)][:6]
 
 
 # --- search ------------------------------------------------------------------------------
@@ -156,8 +161,6 @@ def page_number(request: HttpRequest) -> int:
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
-    from helpcenter import search
-
     query = clean_query(request)
     hits = search.search(search.get_index(), query, limit=50) if query else []
     instant = bool(request.htmx) and request.htmx.target == "instant-results"
@@ -185,10 +188,6 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def search_api(request: HttpRequest) -> HttpResponse:
-    from django.http import JsonResponse
-
-    from helpcenter import search
-
     query = clean_query(request)
     hits = search.search(search.get_index(), query, limit=20) if query else []
     return JsonResponse(
