@@ -29,6 +29,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench._timing import percentile, time_requests  # noqa: E402
 from helpcenter.content import get_library  # noqa: E402
 from triage import flow  # noqa: E402
 
@@ -45,21 +46,6 @@ CASES = (
     ("HTMX step, question", "/triage/sign-in/", HTMX),
     ("service code jump", "/triage/code/?code=l2", FULL),
 )
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
-def time_requests(client: Client, url: str, headers: dict, count: int) -> list[float]:
-    timings = []
-    for _ in range(count):
-        start = time.perf_counter()
-        response = client.get(url, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code in (200, 302), (url, response.status_code)
-    return timings
 
 
 def main() -> None:
