@@ -19,3 +19,18 @@ class SearchGap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} ×{self.count}"
+
+
+class GuideFeedback(models.Model):
+    """One answer to "这篇指南有帮助吗？": which guide, yes or no, and when. Nothing else."""
+
+    slug = models.CharField("指南", max_length=100, db_index=True)
+    helpful = models.BooleanField("有帮助")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "指南反馈"
+        verbose_name_plural = "指南反馈"
+
+    def __str__(self) -> str:
+        return f"{self.slug} {'有帮助' if self.helpful else '没解决'}"

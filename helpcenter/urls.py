@@ -8,6 +8,7 @@ pages = [
     path("", views.home, name="home"),
     path("categories/<str:category_id>/", views.category, name="category"),
     path("guides/<str:slug>/", views.guide, name="guide"),
+    path("guides/<str:slug>/feedback/", views.guide_feedback, name="guide-feedback"),
     path("search/", views.search_page, name="search"),
     path("api/search", views.search_api, name="search-api"),
 ]

@@ -71,3 +71,24 @@ def test_pages_work_with_javascript_off(live_server, browser):
     page.get_by_label("搜索帮助").press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q="))
     context.close()
+
+
+def test_feedback_box_swaps_in_place_with_htmx(live_server, phone, axe):
+    from helpcenter.models import GuideFeedback
+
+    phone.goto(live_server.url + "/guides/basic-troubleshooting/")
+    phone.get_by_role("button", name="没解决").click()
+    expect(phone.locator("#feedback")).to_contain_text("抱歉没有帮上忙")
+    expect(phone).to_have_url(live_server.url + "/guides/basic-troubleshooting/")
+    assert GuideFeedback.objects.filter(slug="basic-troubleshooting", helpful=False).count() == 1
+    assert axe(phone) == []
+
+
+def test_feedback_works_with_javascript_off(live_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/guides/activate-new-terminal/")
+    page.get_by_role("button", name="有帮助").click()
+    expect(page).to_have_url(re.compile(r"\?feedback=yes#feedback$"))
+    expect(page.locator("#feedback")).to_contain_text("很高兴帮上了忙")
+    context.close()

@@ -128,3 +128,82 @@ def test_an_unexpected_error_answers_with_the_500_page(client, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     assert "抱歉，页面出错了" in response.content.decode()
+
+
+# --- "这篇指南有帮助吗？" -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_feedback_without_javascript_posts_then_redirects_to_the_thanks(client):
+    from helpcenter.models import GuideFeedback
+
+    page = client.get("/guides/unlock-locked-terminal/").content.decode()
+    assert 'action="/guides/unlock-locked-terminal/feedback/"' in page
+    response = client.post("/guides/unlock-locked-terminal/feedback/", {"helpful": "no"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/guides/unlock-locked-terminal/?feedback=no#feedback"
+    thanks = client.get(response.headers["Location"]).content.decode()
+    assert "谢谢您的反馈" in thanks and "抱歉没有帮上忙" in thanks
+    assert list(GuideFeedback.objects.values_list("slug", "helpful")) == [
+        ("unlock-locked-terminal", False)
+    ]
+
+
+@pytest.mark.django_db
+def test_feedback_with_htmx_swaps_only_the_box(client):
+    response = client.post(
+        "/guides/sign-in-after-power-off/feedback/",
+        {"helpful": "yes"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and html.lstrip().startswith('<section id="feedback"')
+    assert "很高兴帮上了忙" in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "data", "status"),
+    [
+        ("/guides/no-such-guide/feedback/", {"helpful": "yes"}, 404),
+        ("/guides/unlock-locked-terminal/feedback/", {"helpful": "maybe"}, 400),
+        ("/guides/unlock-locked-terminal/feedback/", {}, 400),
+    ],
+)
+def test_bad_feedback_gets_a_clear_answer_and_stores_nothing(client, path, data, status):
+    from helpcenter.models import GuideFeedback
+
+    response = client.post(path, data)
+    assert response.status_code == status
+    assert "<html" in response.content.decode()
+    assert GuideFeedback.objects.count() == 0
+
+
+def test_feedback_is_post_only_and_needs_the_csrf_token(client):
+    assert client.get("/guides/unlock-locked-terminal/feedback/").status_code == 405
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/guides/unlock-locked-terminal/feedback/", {"helpful": "yes"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_guide_feedback_command_lists_the_least_helpful_first():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from helpcenter.models import GuideFeedback
+
+    for slug, helpful in [("a-guide", True), ("b-guide", False), ("b-guide", True)]:
+        GuideFeedback.objects.create(slug=slug, helpful=helpful)
+    out = StringIO()
+    call_command("guide_feedback", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["没解决", "有帮助", "没解决占比", "指南"]
+    assert lines[1].split() == ["1", "1", "50%", "b-guide"]
+    assert lines[2].split() == ["0", "1", "0%", "a-guide"]
