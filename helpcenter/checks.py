@@ -5,6 +5,7 @@ Every problem names the file and line so an editor can fix it without reading co
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.core import checks
 
 from helpcenter.content import Guide, Library, get_library
+
+logger = logging.getLogger(__name__)
 
 REQUIRED_SECTIONS = ("symptoms", "causes", "when-to-contact", "prevention", "faq")
 MIN_SECTIONS = 5
@@ -191,3 +194,19 @@ def content_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         p.as_check("helpcenter.E001" if p.serious else "helpcenter.W001")
         for p in check_library(get_library())
     ]
+
+
+def current_errors() -> list[str]:
+    """Every error the content checks find (guides, contacts, synonyms, the assistant's tree).
+
+    The same checks as `manage.py check`, run once per content version, not per request (a
+    load balancer asks /healthz every few seconds), and logged once so editors see them.
+    """
+
+    def run(_library) -> list[str]:
+        errors = [m.msg for m in checks.run_checks(tags=["content"]) if m.is_serious()]
+        for error in errors:
+            logger.error("content: %s", error)
+        return errors
+
+    return get_library().derive("content_errors", run)

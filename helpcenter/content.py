@@ -12,7 +12,6 @@ the ones found by listing ``content/guides/*.md``.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import re
 import threading
@@ -27,8 +26,6 @@ import yaml
 from django.conf import settings
 
 from helpcenter import markup
-
-logger = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CHANNEL_ID_RE = SLUG_RE
@@ -523,10 +520,6 @@ def get_library() -> Library:
     with _lock:
         signature = _signature(root)
         if _cached is None or _cached[0] != root or _cached[1] != signature:
-            library = load_library(root)
-            # Editors learn of a broken file from the log (and /healthz), not from a merchant.
-            for error in library.errors:
-                logger.error("content: %s", error)
-            _cached = (root, signature, library)
+            _cached = (root, signature, load_library(root))
         _checked_at = now
         return _cached[2]

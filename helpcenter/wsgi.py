@@ -10,9 +10,11 @@ application = get_wsgi_application()
 
 def _warm_up() -> None:
     """Load and render the content (and what is built from it) before the first request."""
+    from helpcenter.checks import current_errors
     from helpcenter.content import get_library
 
     library = get_library()
+    current_errors()  # logs what an editor broke, before the first merchant meets it
     try:
         from helpcenter import search
 

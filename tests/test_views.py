@@ -103,11 +103,31 @@ def test_sitemap_lists_every_guide_and_robots_points_to_it(client):
 
 
 def test_healthz_reports_content_errors_for_editors(client, content_dir):
-    assert client.get("/healthz").json()["status"] == "ok"
+    healthy = client.get("/healthz").json()
+    assert healthy["status"] == "ok" and healthy["content_errors"] == []
+    assert healthy["guides"] >= 6
     (content_dir / "guides" / "broken.md").write_text("no front matter", encoding="utf-8")
     body = client.get("/healthz").json()
     assert body["status"] == "content-errors"
     assert any("broken.md" in e for e in body["content_errors"])
+
+
+def test_healthz_reports_a_broken_assistant_tree_and_logs_it_once(client, content_dir, caplog):
+    tree = content_dir / "triage.yaml"
+    tree.write_text(tree.read_text(encoding="utf-8") + "\n  : [", encoding="utf-8")
+    body = client.get("/healthz").json()
+    assert body["status"] == "content-errors"
+    assert any("triage.yaml" in e and "YAML" in e for e in body["content_errors"])
+    client.get("/healthz")  # a second probe re-uses the result: nothing is checked or logged again
+    logged = [r.getMessage() for r in caplog.records if "triage.yaml" in r.getMessage()]
+    assert len(logged) == 1
+
+
+def test_healthz_shows_a_link_to_a_missing_anchor_as_an_error(client, content_dir):
+    path = content_dir / "guides" / "basic-troubleshooting.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[坏](#gone)\n", encoding="utf-8")
+    errors = client.get("/healthz").json()["content_errors"]
+    assert any("basic-troubleshooting.md" in e and "#gone" in e for e in errors)
 
 
 def test_500_page_is_chinese_and_self_contained(client, settings):
