@@ -392,78 +392,22 @@ def test_search_gaps_command_lists_the_most_frequent_first():
 
 # --- the shipped content -----------------------------------------------------------------
 
-# How merchants ask, not how the titles read. Each row: query, the guide that answers it.
-MERCHANT_QUERIES = [
-    ("机器锁住了怎么办", "unlock-locked-terminal"),
-    ("刷卡机被锁了", "unlock-locked-terminal"),
-    ("pos机锁机了怎么解开", "unlock-locked-terminal"),
-    ("屏幕显示终端已锁定", "unlock-locked-terminal"),
-    ("收款机锁死了", "unlock-locked-terminal"),
-    ("机子提示交易受限", "unlock-locked-terminal"),
-    ("密码想不起来", "forgotten-operator-password"),
-    ("收银员密码忘了", "forgotten-operator-password"),
-    ("主管密码忘记了怎么办", "forgotten-operator-password"),
-    ("店员忘了自己的操作员号", "forgotten-operator-password"),
-    ("柜员号不记得了", "forgotten-operator-password"),
-    ("怎么给员工重置密码", "forgotten-operator-password"),
-    ("新买的机器怎么开通", "activate-new-terminal"),
-    ("新机器怎么开通", "activate-new-terminal"),
-    ("刚到手的pos机怎么激活", "activate-new-terminal"),
-    ("激活码用不了", "activate-new-terminal"),
-    ("二手机能激活吗", "activate-new-terminal"),
-    ("开机让我签到", "sign-in-after-power-off"),
-    ("签不上", "sign-in-after-power-off"),
-    ("签到", "sign-in-after-power-off"),
-    ("重启以后提示请先签到", "sign-in-after-power-off"),
-    ("没电关机了开机要签到吗", "sign-in-after-power-off"),
-    ("签到失败怎么回事", "sign-in-after-power-off"),
-    ("复机", "restore-suspended-terminal"),
-    ("机器被停了", "restore-suspended-terminal"),
-    ("好久没用不能刷了", "restore-suspended-terminal"),
-    ("终端已停用怎么恢复", "restore-suspended-terminal"),
-    ("机器停用了怎么重新开通", "restore-suspended-terminal"),
-    ("提示商户状态异常", "restore-suspended-terminal"),
-    ("刷卡没反应", "basic-troubleshooting"),
-    ("打不出小票", "basic-troubleshooting"),
-    ("pos机连不上wifi", "basic-troubleshooting"),
-    ("ＰＯＳ机连不上ＷＩＦＩ", "basic-troubleshooting"),
-    ("机器开不了机", "basic-troubleshooting"),
-    ("屏幕卡住了点不动", "basic-troubleshooting"),
-    ("小票字看不清", "basic-troubleshooting"),
-    ("机器进水了", "basic-troubleshooting"),
-    ("结算卡被冻结了", "account-frozen"),
-    ("商户号被冻结", "account-frozen"),
-    ("银行卡被封了收不了钱", "account-frozen"),
-    ("冻结的钱还能拿回来吗", "account-frozen"),
-    ("有人打电话说要给我降费率", "payment-safety"),
-    ("客服让我报验证码", "payment-safety"),
-    ("冒充客服的骗子", "payment-safety"),
-    ("怎么知道服务商是不是正规的", "licensed-provider"),
-    ("有没有支付牌照", "licensed-provider"),
-    ("机器显示已锁定请联系客服", "unlock-locked-terminal"),
-    ("密码输错太多次机器锁了", "unlock-locked-terminal"),
-    ("陌生人要借我的pos机刷一下", "payment-safety"),
-    ("被骗了钱还能追回来吗", "payment-safety"),
-    ("短信让我点链接升级机器", "payment-safety"),
-    ("顾客让我把钱退到别的账户", "payment-safety"),
-    ("免费送的pos机靠谱吗", "licensed-provider"),
-    ("手续费怎么比说好的高", "licensed-provider"),
-    ("小票上的商户名不是我的店名", "licensed-provider"),
-    ("想换一家服务商", "licensed-provider"),
-    ("钱一直不到账", "account-frozen"),
-    ("银行说我的卡被司法冻结", "account-frozen"),
-    ("激活要交钱吗", "activate-new-terminal"),
-    ("每天开机都要签到吗", "sign-in-after-power-off"),
-    ("签到提示校验错", "sign-in-after-power-off"),
-    ("充不进电", "basic-troubleshooting"),
-    ("屏幕黑了", "basic-troubleshooting"),
-    ("显示通讯失败", "basic-troubleshooting"),
-    ("小票打出来是空白的", "basic-troubleshooting"),
-    ("半年没刷机器不能用了", "restore-suspended-terminal"),
-    ("资料过期被停机", "restore-suspended-terminal"),
-    ("忘记主管密码", "forgotten-operator-password"),
-    ("提示无此操作员", "forgotten-operator-password"),
-]
+# How merchants ask, not how the titles read: tests/phrasings/*.tsv, one "query<TAB>slug" a line
+# (a file per theme, so each can grow without touching the others).
+PHRASINGS = Path(__file__).resolve().parent / "phrasings"
+
+
+def _phrasings() -> list[tuple[str, str]]:
+    rows = []
+    for path in sorted(PHRASINGS.glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                query, slug = line.split("\t")
+                rows.append((query, slug.strip()))
+    return rows
+
+
+MERCHANT_QUERIES = _phrasings()
 MIN_FIRST_PLACE = 0.9
 
 
