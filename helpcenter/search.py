@@ -14,6 +14,19 @@ grouped so each guide appears once, at its best section.
 Trust boundary: the query is visitor input. It is normalised and bounded before use, reaches
 HTML only through ``highlight`` (which escapes before it marks), and is stored for editors by
 ``record_gap`` without anything that identifies the visitor (long digit runs are masked).
+
+One way in for every kind of document. Guides are built in; other apps add theirs from their
+``AppConfig.ready()``, so this module imports none of them::
+
+    search.register_documents("outcome", outcome_documents)  # (Library) -> Iterable[Document]
+    search.register_pin(code_pins)  # (Library, query) -> list[Hit]
+
+``_build_library_index`` asks every registered source (a kind registered again replaces the
+old source). A document of a kind other than "guide"/"section" is ranked on its own, by url.
+A pin source is asked on every ``search_with_hint(..., library=...)`` call; whatever it
+returns comes first, in the order given, and a ranked hit with the same url is dropped. Pins
+are for exact answers such as a response code the query names; they should return fast and
+return nothing for ordinary queries.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,7 +50,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from helpcenter.content import Library, get_library
 
-DocumentKind = Literal["guide", "section", "outcome"]
+DocumentKind = Literal["guide", "section", "outcome", "code"]
 
 K1 = 1.2
 
@@ -235,7 +248,7 @@ def guide_documents(library: Library) -> list[Document]:
 
 
 def _unit_key(document: Document) -> tuple[str, str]:
-    if document.kind != "outcome" and document.guide_slug:
+    if document.kind in ("guide", "section") and document.guide_slug:
         return ("guide", document.guide_slug)
     return ("other", document.url)
 
@@ -358,15 +371,30 @@ def _synonym_groups(groups: Iterable[frozenset[str]]) -> tuple[SynonymGroup, ...
     return tuple(result)
 
 
+# --- the registry ------------------------------------------------------------------------
+
+DocumentSource = Callable[[Library], Iterable[Document]]
+PinSource = Callable[[Library, str], list[Hit]]
+
+_sources: dict[str, DocumentSource] = {"guide": guide_documents}
+_pins: list[PinSource] = []
+
+
+def register_documents(kind: str, source: DocumentSource) -> None:
+    """Add (or replace) the source of one kind of document; call it from ``AppConfig.ready``."""
+    _sources[kind] = source
+
+
+def register_pin(source: PinSource) -> None:
+    """Add a source of hits that go first, before anything ranked (see the module docstring)."""
+    if source not in _pins:
+        _pins.append(source)
+
+
 def _build_library_index(library: Library) -> Index:
-    documents = guide_documents(library)
-    try:
-        # The assistant is its own app; search works without it.
-        from triage.flow import outcome_documents
-    except ImportError:
-        pass
-    else:
-        documents.extend(outcome_documents(library))
+    documents: list[Document] = []
+    for source in _sources.values():
+        documents.extend(source(library))
     return build_index(documents, library.synonyms)
 
 
@@ -510,6 +538,33 @@ def search(index: Index, query: str, *, limit: int = 10) -> list[Hit]:
                 kind=document.kind,
             )
         )
+    return hits
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    hits: list[Hit]
+    # A correction of the query ("签到" for "签道"), shown as "您是不是要找：…"; "" when none.
+    suggestion: str = ""
+
+
+def search_with_hint(
+    index: Index, query: str, *, limit: int = 10, library: Library | None = None
+) -> Results:
+    """``search``, plus the registered pins first when ``library`` is given."""
+    hits = search(index, query, limit=limit)
+    if library is not None and _pins and query.strip():
+        hits = _pinned_first([hit for pin in _pins for hit in pin(library, query)], hits)
+    return Results(hits=hits[:limit] if limit > 0 else [])
+
+
+def _pinned_first(pinned: list[Hit], ranked: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    hits = []
+    for hit in (*pinned, *ranked):
+        if hit.url not in seen:
+            seen.add(hit.url)
+            hits.append(hit)
     return hits
 
 

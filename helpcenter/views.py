@@ -194,7 +194,8 @@ def page_number(request: HttpRequest) -> int:
 @vary_on_headers("HX-Request", "HX-Target")
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     query = clean_query(request)
-    hits = search.search(search.get_index(), query, limit=50) if query else []
+    results = search.search_with_hint(search.get_index(), query, limit=50, library=get_library())
+    hits = results.hits
     instant = bool(request.htmx) and request.htmx.target == "instant-results"
     if query and not hits and not instant:
         search.record_gap(query)
@@ -221,7 +222,8 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def search_api(request: HttpRequest) -> HttpResponse:
     query = clean_query(request)
-    hits = search.search(search.get_index(), query, limit=20) if query else []
+    results = search.search_with_hint(search.get_index(), query, limit=20, library=get_library())
+    hits = results.hits
     return JsonResponse(
         {
             "query": query,
