@@ -113,6 +113,34 @@ WHITENOISE_MAX_AGE = 3600
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
+# The public address: canonical links, sitemap, shared links and QR codes are built from it,
+# never from a request's Host header (a cached page must not carry a host a client made up).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+# --- caching of public pages ---------------------------------------------------------------
+# Public GETs are the same bytes for everyone: a proxy or CDN may keep them this long, serve
+# them stale while it revalidates, and serve them stale when the origin fails. An edit shows
+# within PAGE_MAX_AGE + a second.
+PAGE_MAX_AGE = int(os.environ.get("HELPCENTER_PAGE_MAX_AGE", "30"))
+PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("HELPCENTER_PAGE_SWR", "30"))
+PAGE_STALE_IF_ERROR = int(os.environ.get("HELPCENTER_PAGE_STALE_IF_ERROR", "86400"))
+# Rendered pages kept in each worker's memory, per content version.
+PAGE_MEMORY_ENTRIES = int(os.environ.get("HELPCENTER_PAGE_MEMORY_ENTRIES", "2000"))
+
+# The cache backs the limits on anonymous writes (helpcenter/anonymous.py). The database
+# cache is shared by every worker and instance that share the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "helpcenter_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+# scope -> (writes allowed, per seconds), per client; see helpcenter/anonymous.py.
+ANONYMOUS_WRITE_LIMITS: dict[str, tuple[int, int]] = {}
+# Peers allowed to say who the client is (X-Forwarded-For) and that it used https
+# (X-Forwarded-Proto): the TLS proxy in front, nobody else.
+TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1"))
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -125,7 +153,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # No nonce: a nonce makes every response different, and public pages must be the same
+    # bytes for every visitor so a proxy can keep them. No inline script exists to need one.
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],

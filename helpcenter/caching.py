@@ -1,0 +1,228 @@
+"""Public pages: the same bytes for every visitor, rendered once per content version.
+
+A public page depends only on its URL, the few request headers it declares (``HX-Request``
+and the like) and the content, so:
+
+* its ETag is the content version plus the code release, and a matching ``If-None-Match`` is
+  answered 304 before the view runs;
+* it carries ``Cache-Control: public`` with a short ``max-age`` and ``stale-while-revalidate``
+  / ``stale-if-error`` (settings ``PAGE_*``), so a proxy or CDN in front may keep it;
+* the first render of a URL is kept in the worker's memory (bounded, least recently used out
+  first) together with its gzip encoding, and is served from there until the content changes.
+
+Anything that is not a 200 or a redirect (a 404, a 503) is ``no-store``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+from helpcenter.content import Library, get_library
+
+CACHEABLE_STATUS = frozenset({200, 301, 302, 308})
+GZIP_MIN_BYTES = 200
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# What the release hash reads: code and its templates and static files, not content, tests,
+# the virtualenv or build output.
+_RELEASE_SKIP = {".git", ".venv", "node_modules", "var", "staticfiles", "content", "tests"}
+_RELEASE_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json", ".txt", ".webmanifest")
+
+
+def _release_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _RELEASE_SKIP and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(_RELEASE_SUFFIXES):
+                path = Path(folder, name)
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_release: str | None = None
+
+
+def release() -> str:
+    """The code release: HELPCENTER_RELEASE, or a hash of the code, templates and static files."""
+    global _release
+    if _release is None:
+        _release = os.environ.get("HELPCENTER_RELEASE") or _release_hash(Path(settings.BASE_DIR))
+    return _release
+
+
+def _content_hash(library: Library) -> str:
+    digest = hashlib.sha256()
+    root = library.root
+    for path in sorted([*root.glob("*.y*ml"), *root.glob("guides/*.md")]):
+        digest.update(path.name.encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def content_version(library: Library | None = None) -> str:
+    """A short name for the content as loaded: the same files give the same name on every host."""
+    library = library or get_library()
+    return library.derive("content-version", _content_hash)
+
+
+def page_etag(library: Library | None = None) -> str:
+    return f'W/"{content_version(library)}-{release()}"'
+
+
+def _public_headers(response: HttpResponse, etag: str) -> None:
+    response["ETag"] = etag
+    response["Cache-Control"] = (
+        f"public, max-age={settings.PAGE_MAX_AGE}, "
+        f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={settings.PAGE_STALE_IF_ERROR}"
+    )
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    if not header or len(header) > 2000:
+        return False
+    if header.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == wanted for tag in parse_etags(header))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    status: int
+    body: bytes
+    gzipped: bytes | None
+    headers: tuple[tuple[str, str], ...]
+
+
+class _Memory:
+    """Rendered pages of one content version, least recently used out first."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version = ""
+        self.pages: OrderedDict[tuple, _Rendered] = OrderedDict()
+
+    def get(self, version: str, key: tuple) -> _Rendered | None:
+        with self.lock:
+            if version != self.version:
+                self.version, self.pages = version, OrderedDict()
+                return None
+            found = self.pages.get(key)
+            if found is not None:
+                self.pages.move_to_end(key)
+            return found
+
+    def put(self, version: str, key: tuple, rendered: _Rendered) -> None:
+        with self.lock:
+            if version != self.version:
+                self.version, self.pages = version, OrderedDict()
+            self.pages[key] = rendered
+            while len(self.pages) > settings.PAGE_MEMORY_ENTRIES:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.version, self.pages = "", OrderedDict()
+
+
+memory = _Memory()
+
+
+def _keep(response: HttpResponse) -> _Rendered:
+    if hasattr(response, "render"):
+        response.render()  # a TemplateResponse (the sitemap) renders late; keep its bytes
+    body = response.content
+    gzipped = None
+    if len(body) >= GZIP_MIN_BYTES and not response.has_header("Content-Encoding"):
+        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+        if len(gzipped) >= len(body):
+            gzipped = None
+    headers = tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in {"content-length", "etag", "cache-control"}
+    )
+    return _Rendered(response.status_code, body, gzipped, headers)
+
+
+def _replay(request: HttpRequest, rendered: _Rendered) -> HttpResponse:
+    use_gzip = rendered.gzipped is not None and _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    )
+    body = rendered.gzipped if use_gzip else rendered.body
+    response = HttpResponse(body, status=rendered.status)
+    for name, value in rendered.headers:
+        response[name] = value
+    if use_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(body))
+    return response
+
+
+def public_page(*, vary: Iterable[str] = ()) -> Callable:
+    """Make a GET view's answers public, revalidatable and rendered once per content version.
+
+    ``vary`` names the request headers the view's answer depends on (besides the URL); they
+    become part of the memory key and of ``Vary``.
+    """
+    vary = tuple(vary)
+    response_vary = (*vary, "Accept-Encoding")
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        name = f"{view.__module__}.{view.__qualname__}"
+
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            library = get_library()
+            version = f"{content_version(library)}-{release()}"
+            etag = f'W/"{version}"'
+            if _matches(request, etag):
+                response = HttpResponseNotModified()
+                _public_headers(response, etag)
+                patch_vary_headers(response, response_vary)
+                return response
+            key = (name, request.get_full_path(), *(request.headers.get(h, "") for h in vary))
+            rendered = memory.get(version, key)
+            if rendered is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code not in CACHEABLE_STATUS or response.streaming:
+                    return no_store(response)
+                rendered = _keep(response)
+                memory.put(version, key, rendered)
+            response = _replay(request, rendered)
+            _public_headers(response, etag)
+            patch_vary_headers(response, response_vary)
+            if request.method == "HEAD":
+                # The headers of the GET, without its body (some servers would send it).
+                length = response["Content-Length"]
+                response.content = b""
+                response["Content-Length"] = length
+            return response
+
+        return wrapped
+
+    return decorator
