@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "helpcenter",
     "triage",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "manifest-src": [CSP.SELF],
+    # The service worker (/sw.js, offline reading); nothing else runs as a worker.
+    "worker-src": [CSP.SELF],
 }
 
 LOGGING = {

@@ -1,0 +1,166 @@
+"""A merchant with one bar of signal: guides opened online open offline; the offline page helps.
+
+Service workers need a secure context: live_server's http://localhost qualifies.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES_CACHE = "hc-pages-v1"
+GUIDE = "/guides/unlock-locked-terminal/"
+NEVER_OPENED = "/guides/activate-new-terminal/"
+
+
+def controlled(page) -> None:
+    """Wait until the service worker is installed and controls this page."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def kept(page, path: str) -> bool:
+    return page.evaluate(
+        "async ([name, path]) => !!(await (await caches.open(name)).match(path))",
+        [PAGES_CACHE, path],
+    )
+
+
+def wait_until_kept(page, path: str) -> None:
+    page.wait_for_function(
+        "async ([name, path]) => !!(await (await caches.open(name)).match(path))",
+        arg=[PAGES_CACHE, path],
+    )
+
+
+def wait_until_gone(page, path: str) -> None:
+    page.wait_for_function(
+        "async ([name, path]) => !(await (await caches.open(name)).match(path))",
+        arg=[PAGES_CACHE, path],
+    )
+
+
+def test_opened_guides_read_offline_and_others_get_the_offline_page(
+    live_server, context, phone, content_dir, axe, artifacts
+):
+    assert live_server.url.startswith("http://localhost:")
+    phone.goto(live_server.url + "/")
+    controlled(phone)
+    phone.goto(live_server.url + GUIDE)
+    title = phone.get_by_role("heading", level=1).inner_text()
+    wait_until_kept(phone, GUIDE)
+
+    context.set_offline(True)
+    phone.reload()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(title)
+    expect(phone.locator("link[rel=stylesheet]")).to_have_count(1)
+    assert phone.evaluate("getComputedStyle(document.body).margin") == "0px"  # CSS came from cache
+
+    phone.goto(live_server.url + "/")  # precached at install
+    expect(phone.get_by_role("heading", level=1)).to_have_text("POS 机出问题了？")
+
+    phone.goto(live_server.url + NEVER_OPENED)
+    expect(phone).to_have_url(live_server.url + NEVER_OPENED)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("现在连不上网络")
+    contacts = phone.get_by_role("region", name="联系客服")
+    expect(contacts.get_by_role("link", name="95516")).to_be_visible()
+    expect(contacts).to_contain_text("号码印在机身背面")
+    saved = phone.locator("#saved-pages")
+    expect(saved.get_by_role("link", name=re.compile(re.escape(title[:6])))).to_have_attribute(
+        "href", GUIDE
+    )
+    expect(phone.locator("#saved-none")).to_be_hidden()
+    phone.screenshot(path=artifacts / "offline-360x740.png", full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe(phone) == []
+
+    # Back online: an editor's change shows on the next visit, and the kept copy follows it.
+    context.set_offline(False)
+    path = content_dir / "guides" / "unlock-locked-terminal.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## 症状 {#symptoms}", "## 症状 {#symptoms}\n编辑刚刚改过。\n", 1))
+    phone.goto(live_server.url + GUIDE)
+    expect(phone.locator("#main")).to_contain_text("编辑刚刚改过。")
+    phone.wait_for_function(
+        "async ([name, path]) => (await (await (await caches.open(name)).match(path)).text())"
+        ".includes('编辑刚刚改过')",
+        arg=[PAGES_CACHE, GUIDE],
+    )
+    context.set_offline(True)
+    phone.reload()
+    expect(phone.locator("#main")).to_contain_text("编辑刚刚改过。")
+
+
+def test_a_removed_guide_leaves_the_cache_and_a_moved_one_follows(
+    live_server, context, phone, content_dir
+):
+    phone.goto(live_server.url + "/")
+    controlled(phone)
+    removed, moved = "/guides/sign-in-after-power-off/", "/guides/forgotten-operator-password/"
+    for path in (removed, moved):
+        phone.goto(live_server.url + path)
+        wait_until_kept(phone, path)
+
+    (content_dir / "guides" / "sign-in-after-power-off.md").unlink()
+    response = phone.goto(live_server.url + removed)
+    assert response.status == 404
+    wait_until_gone(phone, removed)
+
+    # The guide moves to a new slug; the old one answers 301 and its kept copy goes.
+    old = content_dir / "guides" / "forgotten-operator-password.md"
+    text = old.read_text(encoding="utf-8").replace(
+        "---\n", "---\naliases: [forgotten-operator-password]\n", 1
+    )
+    old.unlink()
+    (content_dir / "guides" / "operator-password.md").write_text(text, encoding="utf-8")
+    phone.goto(live_server.url + moved)
+    expect(phone).to_have_url(live_server.url + "/guides/operator-password/")
+    wait_until_gone(phone, moved)
+    wait_until_kept(phone, "/guides/operator-password/")
+
+
+def test_search_pages_are_not_kept_and_at_most_30_pages_are(live_server, phone):
+    phone.goto(live_server.url + "/")
+    controlled(phone)
+    phone.goto(live_server.url + "/search/?q=签到")
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    phone.goto(live_server.url + GUIDE)
+    wait_until_kept(phone, GUIDE)
+    keys = phone.evaluate(
+        f"async () => (await (await caches.open('{PAGES_CACHE}')).keys()).map(r => r.url)"
+    )
+    assert not any("/search/" in url for url in keys)
+    assert len(keys) <= 30
+
+
+def test_the_site_is_installable(live_server, browser_type, browser_type_launch_args, tmp_path):
+    # Chromium never offers to install from an incognito profile, which new_context() is.
+    context = browser_type.launch_persistent_context(
+        tmp_path / "profile", **browser_type_launch_args
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    controlled(page)
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+    assert manifest["url"] == live_server.url + "/manifest.webmanifest"
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    context.close()
+
+
+def test_without_service_workers_every_page_works_as_before(live_server, browser):
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=re.compile("POS 机被锁定")).first.click()
+    expect(page).to_have_url(live_server.url + GUIDE)
+    assert page.evaluate("navigator.serviceWorker?.controller ?? null") is None
+    assert errors == []
+    context.close()
