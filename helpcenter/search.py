@@ -12,8 +12,9 @@ small and makes IDF count guides rather than how many sections repeat a title. R
 grouped so each guide appears once, at its best section.
 
 Trust boundary: the query is visitor input. It is normalised and bounded before use, reaches
-HTML only through ``highlight`` (which escapes before it marks), and is stored for editors by
-``record_gap`` without anything that identifies the visitor (long digit runs are masked).
+HTML only through ``highlight`` (which escapes before it marks). A query that found nothing
+is stored for editors by ``insights`` only after ``insights.masking`` took out numbers and
+e-mail addresses.
 
 One way in for every kind of document. Guides are built in; other apps add theirs from their
 ``AppConfig.ready()``, so this module imports none of them::
@@ -42,9 +43,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -83,6 +81,36 @@ TRIGRAM_SHARE = 0.25  # of the phrase bonus, per trigram
 SECTION_SHARE_FOR_ANCHOR = 0.15
 SUBSECTION_ANCHOR_WEIGHT = 0.5
 
+# Pinyin and homophones: a pair of characters no unit holds costs this much on a reading's
+# path (a pair some unit holds earns log(1 + units)); a character the merchant typed is kept
+# unless a reading with it is clearly worse; corrected terms weigh less than typed ones.
+MISSING_PAIR = -2.0
+CHARACTER_PRIOR = 0.0
+KEEP_TYPED = 1.0
+HEADING_PAIR_BONUS = 1.5  # a pair that is a word of some title or keyword
+HOMOPHONE_WEIGHT = 0.6
+NEAR_SOUND_PRIOR = -1.0  # a near sound ("hua" for "huo") needs more evidence than a homophone
+NEAR_CANDIDATES = 6
+# Sounds many speakers swap (平翘舌, 前后鼻音, n/l, f/h): (as typed, as meant), both ways.
+FUZZY_SOUNDS = (
+    *(pair for a, b in (("z", "zh"), ("c", "ch"), ("s", "sh")) for pair in ((a + "h", a), (a, b))),
+    ("ang", "an"),
+    ("eng", "en"),
+    ("ing", "in"),
+    ("an", "ang"),
+    ("en", "eng"),
+    ("in", "ing"),
+    ("n", "l"),
+    ("l", "n"),
+    ("f", "h"),
+    ("h", "f"),
+)
+PINYIN_CANDIDATES = 8  # characters considered per syllable, most used first
+PINYIN_BEAM = 8  # paths kept per position
+PINYIN_MAX_LETTERS = 48
+MAX_SYLLABLE = 6  # "zhuang", "shuang"
+HOMOPHONE_MAX_CHARS = 16
+
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 64
 SNIPPET_CHARS = 80
@@ -97,13 +125,18 @@ STOP_CHARS = frozenset(
 
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+# A toneless pinyin syllable: an optional initial, then a final with a vowel ("m", "ng" and
+# "hm" are left out: they would let any consonant cluster read as pinyin).
+_SYLLABLE = re.compile(r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouv][a-z]*")
+_TONE_NUMBER = re.compile(r"(?<=[a-z])[1-5]")  # "qian1dao4"
 _CONTROL = re.compile(
     r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
 )
 _LATIN_HYPHEN = re.compile(r"(?<=[a-z])[-\u2010\u2011](?=[a-z])")
 _NON_WORD = re.compile(r"[\W_]+")
 _LATIN_TERM = re.compile(r"[a-z0-9]+")
-_LONG_DIGITS = re.compile(r"\d{5,}")
 _MARK_TAGS = re.compile(r"</?mark>")
 
 
@@ -165,6 +198,7 @@ class Index:
     unit_phrase_text: tuple[str, ...]  # normalised title, keywords, summary, no spaces
     doc_phrase_text: tuple[str, ...]  # normalised section title and text, no spaces
     synonyms: tuple[SynonymGroup, ...]
+    sounds: Sounds
 
 
 # --- text --------------------------------------------------------------------------------
@@ -324,20 +358,23 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
     unit_rows: dict[str, tuple[array, array]] = {}
     doc_rows: dict[str, tuple[array, array]] = {}
     frequency: Counter[str] = Counter()
+    headings: set[str] = set()  # terms of titles and keywords: words, not chance neighbours
     for unit, (title, keywords, summary) in enumerate(unit_text):
+        title_terms, keyword_terms = _terms(title), _terms(keywords)
+        headings.update(title_terms, keyword_terms)
         weights = _combined(
-            _field_weights(TITLE, _terms(title), len(title), avg_title),
-            _field_weights(KEYWORDS, _terms(keywords), len(keywords), avg_keywords),
+            _field_weights(TITLE, title_terms, len(title), avg_title),
+            _field_weights(KEYWORDS, keyword_terms, len(keywords), avg_keywords),
             _field_weights(SUMMARY, _terms(summary), len(summary), avg_summary),
         )
         _post(unit_rows, unit, weights)
         seen = set(weights)
         for number in unit_docs[unit]:
             section_title, text = doc_text[number]
+            section_terms = _terms(section_title)
+            headings.update(section_terms)
             weights = _combined(
-                _field_weights(
-                    SECTION_TITLE, _terms(section_title), len(section_title), avg_section_title
-                ),
+                _field_weights(SECTION_TITLE, section_terms, len(section_title), avg_section_title),
                 _field_weights(BODY, _terms(text), len(text), avg_body),
             )
             _post(doc_rows, number, weights)
@@ -358,6 +395,7 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
         unit_phrase_text=tuple("".join(t).replace(" ", "") for t in unit_text),
         doc_phrase_text=tuple("".join(t or ()).replace(" ", "") for t in doc_text),
         synonyms=_synonym_groups(synonyms),
+        sounds=_sounds(frequency, headings),
     )
 
 
@@ -369,6 +407,222 @@ def _synonym_groups(groups: Iterable[frozenset[str]]) -> tuple[SynonymGroup, ...
         if len(members) > 1:
             result.append(SynonymGroup(members=members, terms=terms))
     return tuple(result)
+
+
+# --- how the index sounds: pinyin and homophones ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sounds:
+    """What the index's Chinese sounds like, to read pinyin and catch homophone slips.
+
+    Built at index time from pypinyin's own dictionary, for the characters the index uses:
+    a typed syllable can only mean a character that some guide contains, and the guide text
+    itself says which neighbours are likely (how many units hold each bigram), as a pinyin
+    keyboard's candidate list does.
+    """
+
+    readings: dict[str, tuple[str, ...]]  # character -> toneless syllables ("ü" as "v")
+    candidates: dict[str, tuple[str, ...]]  # syllable -> characters, most used first
+    units: dict[str, int]  # Chinese term -> units that hold it
+    words: frozenset[str]  # Chinese pairs of titles, keywords and section titles
+
+
+_pinyin_dict: dict[int, str] | None = None
+
+
+def _pypinyin_readings() -> dict[int, str]:
+    """pypinyin's character dictionary, without importing the package.
+
+    ``import pypinyin`` also loads its phrase dictionary (about 50 MB and 0.7 s); single
+    characters are all the index needs, so only that module is executed.
+    """
+    global _pinyin_dict
+    if _pinyin_dict is None:
+        import importlib.util
+
+        folder = importlib.util.find_spec("pypinyin").submodule_search_locations[0]
+        spec = importlib.util.spec_from_file_location(
+            "_helpcenter_pinyin_dict", f"{folder}/pinyin_dict.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _pinyin_dict = module.pinyin_dict
+    return _pinyin_dict
+
+
+def _toneless(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable.strip().lower()).replace("u\u0308", "v")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _is_chinese(text: str) -> bool:
+    return bool(text) and _CJK_CHAR.fullmatch(text[0]) is not None
+
+
+def _sounds(frequency: Counter[str], headings: Iterable[str]) -> Sounds:
+    units = {t: n for t, n in frequency.items() if _is_chinese(t)}
+    use: Counter[str] = Counter()
+    for term, n in units.items():
+        for ch in term:
+            use[ch] += n
+    table = _pypinyin_readings()
+    readings: dict[str, tuple[str, ...]] = {}
+    by_syllable: dict[str, list[str]] = defaultdict(list)
+    for ch, _ in use.most_common():
+        syllables = _readings_in(table, ch)
+        if syllables:
+            readings[ch] = syllables
+            for syllable in syllables:
+                by_syllable[syllable].append(ch)
+    candidates = {s: tuple(chars[:PINYIN_CANDIDATES]) for s, chars in by_syllable.items()}
+    words = frozenset(t for t in headings if len(t) == 2 and t in units)
+    return Sounds(readings=readings, candidates=candidates, units=units, words=words)
+
+
+def _readings_in(table: dict[int, str], ch: str) -> tuple[str, ...]:
+    raw = table.get(ord(ch))
+    if not raw:
+        return ()
+    found = dict.fromkeys(_toneless(r) for r in raw.split(","))
+    # A phone keyboard spells "ü" as "v"; people often type a plain "u".
+    found.update({r.replace("v", "u"): None for r in found if "v" in r})
+    return tuple(r for r in found if _SYLLABLE.fullmatch(r))
+
+
+def _readings(sounds: Sounds, ch: str) -> tuple[str, ...]:
+    """A character's syllables: from the index, or for one no guide uses, from pypinyin."""
+    found = sounds.readings.get(ch)
+    if found is None and _CJK_CHAR.fullmatch(ch):
+        found = _readings_in(_pypinyin_readings(), ch)
+    return found or ()
+
+
+def _pair_score(sounds: Sounds, first: str, second: str) -> float:
+    pair = first + second
+    n = sounds.units.get(pair)
+    if not n:
+        return MISSING_PAIR
+    return math.log1p(n) + (HEADING_PAIR_BONUS if pair in sounds.words else 0.0)
+
+
+def _best_path(sounds: Sounds, slots: list[list[tuple[int, int, str, float]]], end: int):
+    """Viterbi over a lattice: ``slots[i]`` lists (start, end, character, prior) leaving i.
+
+    Returns the characters of the best-scoring path from 0 to ``end`` and its number of
+    known pairs, or None when no path reaches the end.
+    """
+    # position -> {character: (score, known pairs, previous position, previous character)}
+    best: list[dict[str, tuple[float, int, int, str]]] = [{} for _ in range(end + 1)]
+    best[0][""] = (0.0, 0, -1, "")
+    for position in range(end):
+        states = best[position]
+        if not states:
+            continue
+        if len(states) > PINYIN_BEAM:
+            kept = sorted(states.items(), key=lambda kv: kv[1][0], reverse=True)[:PINYIN_BEAM]
+            states = best[position] = dict(kept)
+        for _start, stop, ch, prior in slots[position]:
+            row = best[stop]
+            for previous, (score, known, _, _) in states.items():
+                if previous:
+                    pair = _pair_score(sounds, previous, ch)
+                    candidate = (score + pair + prior, known + (pair > 0), position, previous)
+                else:
+                    candidate = (score + prior, known, position, previous)
+                if ch not in row or candidate[0] > row[ch][0]:
+                    row[ch] = candidate
+    if not best[end]:
+        return None
+    ch, (_, known, position, previous) = max(best[end].items(), key=lambda kv: kv[1][0])
+    chars = [ch]
+    while position > 0:
+        ch = previous
+        _, _, position, previous = best[position][ch]
+        chars.append(ch)
+    return "".join(reversed(chars)), known
+
+
+def _from_pinyin(sounds: Sounds, words: list[str]) -> str | None:
+    """Chinese for pinyin words ("mima", "wangle"), or None when they do not read as pinyin.
+
+    A word may hold several syllables ("caozuoyuan"); no syllable crosses a space. Work is
+    bounded by PINYIN_MAX_LETTERS, syllable length and the beam, never exponential.
+    """
+    letters = "".join(words)
+    if len(letters) > PINYIN_MAX_LETTERS:
+        return None
+    breaks = set()
+    offset = 0
+    for word in words:
+        offset += len(word)
+        breaks.add(offset)
+    slots: list[list[tuple[int, int, str, float]]] = [[] for _ in letters]
+    for start in range(len(letters)):
+        for stop in range(start + 1, min(len(letters), start + MAX_SYLLABLE) + 1):
+            for ch in sounds.candidates.get(letters[start:stop], ()):
+                slots[start].append((start, stop, ch, CHARACTER_PRIOR))
+            if stop in breaks:
+                break
+    found = _best_path(sounds, slots, len(letters))
+    if found is None:
+        return None
+    chinese, known = found
+    # Two syllables at least, and mostly pairs some guide uses: otherwise it is not pinyin
+    # we can read (or English that happens to spell syllables), and stays as typed.
+    if len(chinese) < 2 or known * 2 < len(chinese) - 1:
+        return None
+    return chinese
+
+
+def _near_syllables(syllable: str) -> list[str]:
+    """Syllables a hurried or regional speaker may mean: "hua" for "huo", "zi" for "zhi"."""
+    near = []
+    for typed, meant in FUZZY_SOUNDS:
+        if typed in syllable:
+            near.append(syllable.replace(typed, meant, 1))
+    # One letter slipped on the keyboard ("hua" for "huo"), vowels only: consonant slips
+    # change the word too often to guess.
+    for i, letter in enumerate(syllable):
+        if letter in "aeiouv":
+            near.extend(syllable[:i] + v + syllable[i + 1 :] for v in "aeiou" if v != letter)
+    return near
+
+
+def _homophone(sounds: Sounds, run: str) -> str | None:
+    """The run with slipped characters replaced ("签道" → "签到"), or None when it reads fine.
+
+    A replaced character must make a word of some title or keyword with a neighbour the
+    merchant typed, and at most a third of the run changes: dialect words and real gaps
+    ("冒烟") have unknown pairs too, and must not be "corrected" into something else.
+    """
+    if not 2 <= len(run) <= HOMOPHONE_MAX_CHARS:
+        return None
+    slots: list[list[tuple[int, int, str, float]]] = []
+    for position, typed in enumerate(run):
+        options = {typed: KEEP_TYPED}
+        readings = _readings(sounds, typed)
+        for syllable in readings:
+            for ch in sounds.candidates.get(syllable, ()):
+                options.setdefault(ch, 0.0)
+        for syllable in {n for r in readings for n in _near_syllables(r)} - set(readings):
+            for ch in sounds.candidates.get(syllable, ())[:NEAR_CANDIDATES]:
+                options.setdefault(ch, NEAR_SOUND_PRIOR)
+        slots.append([(position, position + 1, ch, prior) for ch, prior in options.items()])
+    found = _best_path(sounds, slots, len(run))
+    if found is None or found[0] == run:
+        return None
+    corrected = found[0]
+    changed = [i for i, (a, b) in enumerate(zip(run, corrected, strict=True)) if a != b]
+    if len(changed) > max(1, len(run) // 3):
+        return None
+    for i in changed:
+        anchored = (i > 0 and run[i - 1] == corrected[i - 1] and corrected[i - 1 : i + 1]) or (
+            i + 1 < len(run) and run[i + 1] == corrected[i + 1] and corrected[i : i + 2]
+        )
+        if not anchored or anchored not in sounds.words:
+            return None
+    return corrected
 
 
 # --- the registry ------------------------------------------------------------------------
@@ -408,42 +662,126 @@ def get_index() -> Index:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    text: str  # normalised, bounded, spaces removed
+    text: str  # normalised, bounded, pinyin read as Chinese, spaces removed
     terms: dict[str, float]  # term -> weight (1 for the merchant's own, less for synonyms)
     synonym_members: tuple[tuple[str, ...], ...]  # members of the groups the query touched
     trigrams: tuple[str, ...]  # three characters in a row of the merchant's words
+    corrected: str = ""  # the text with homophone slips corrected, spaces removed
+    slips: tuple[str, ...] = ()  # the typed runs that were corrected ("签道")
+    suggestion: str = ""  # what "您是不是要找：" offers: the query as the index reads it
 
 
-def parse_query(index: Index, query: str) -> Query:
-    # Cut before normalising too, so a 10 KB query costs no more than a long one.
-    text = normalize(query[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS].strip()
-    terms: dict[str, float] = {}
+def _pinyin_word(word: str, index: Index) -> str:
+    """The toneless letters of a word that may be pinyin ("qiān", "qian1"), else ""."""
+    if word in index.idf:
+        # A Latin word the guides use ("pos", "wifi") is that word, not pinyin.
+        return ""
+    letters = _toneless(_TONE_NUMBER.sub("", word))
+    return letters if letters.isascii() and letters.isalpha() else ""
+
+
+def _read_pinyin(index: Index, text: str) -> str:
+    """``text`` with each stretch of pinyin words replaced by the Chinese it most likely spells."""
+    pieces: list[str] = []
+    position = 0
+    stretch: list[tuple[int, int, str]] = []  # (start, end, letters) of adjacent pinyin words
+
+    def flush() -> None:
+        nonlocal position
+        chinese = _from_pinyin(index.sounds, [w for *_, w in stretch]) if stretch else None
+        if chinese is not None:
+            spans = [(stretch[0][0], stretch[-1][1], chinese)]
+        else:  # read word by word ("pos qiandao" where "pos" is not a guide's word)
+            spans = [
+                (start, end, chinese)
+                for start, end, word in (stretch if len(stretch) > 1 else ())
+                if (chinese := _from_pinyin(index.sounds, [word]))
+            ]
+        for start, end, chinese in spans:
+            pieces.append(text[position:start])
+            pieces.append(chinese)
+            position = end
+        stretch.clear()
+
+    budget = PINYIN_MAX_LETTERS * 2  # letters looked at in one query, whatever their split
+    for match in _RUNS.finditer(text):
+        letters = _pinyin_word(match.group(2), index) if match.group(2) else ""
+        joined = stretch and text[stretch[-1][1] : match.start()].isspace()
+        if not letters or (stretch and not joined) or budget < len(letters):
+            flush()
+        if letters and budget >= len(letters):
+            budget -= len(letters)
+            stretch.append((match.start(), match.end(), letters))
+    flush()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _correct_homophones(index: Index, text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` with slips corrected in its first few Chinese runs, and the runs corrected."""
+    slips = []
+
+    def replace(match: re.Match[str]) -> str:
+        corrected = _homophone(index.sounds, match.group(0))
+        if corrected is None:
+            return match.group(0)
+        slips.append(match.group(0))
+        return corrected
+
+    return _CJK_RUN.sub(replace, text, count=4), tuple(slips)
+
+
+def _add_terms(terms: dict[str, float], text: str, weight: float) -> None:
     for term in _terms(text):
         if len(terms) >= MAX_QUERY_TERMS:
             break
         if not _is_stop(term):
-            terms.setdefault(term, 1.0)
+            terms.setdefault(term, weight)
+
+
+def _trigrams(*texts: str) -> dict[str, None]:
+    return dict.fromkeys(
+        run[i : i + 3]
+        for text in texts
+        for run, _ in _RUNS.findall(text)
+        for i in range(len(run) - 2)
+        if not _is_stop(run[i : i + 3])
+    )
+
+
+def parse_query(index: Index, query: str) -> Query:
+    # Cut before normalising too, so a 10 KB query costs no more than a long one.
+    typed = normalize(query[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS].strip()
+    text = _read_pinyin(index, typed)
+    corrected, slips = _correct_homophones(index, text)
+    terms: dict[str, float] = {}
+    _add_terms(terms, text, 1.0)
+    if text != typed:
+        _add_terms(terms, typed, 1.0)  # the Latin words as typed, for "pos" and friends
+    if corrected != text:
+        _add_terms(terms, corrected, HOMOPHONE_WEIGHT)
     compact = text.replace(" ", "")
+    corrected_compact = corrected.replace(" ", "") if corrected != text else ""
     touched = []
     if terms:
         for group in index.synonyms:
-            if any(member in compact for member in group.members):
+            if any(
+                m in compact or (corrected_compact and m in corrected_compact)
+                for m in group.members
+            ):
                 touched.append(group.members)
                 for term in group.terms:
                     if len(terms) >= MAX_QUERY_TERMS:
                         break
                     terms.setdefault(term, SYNONYM_WEIGHT)
-    trigrams = dict.fromkeys(
-        run[i : i + 3]
-        for run, _ in _RUNS.findall(text)
-        for i in range(len(run) - 2)
-        if not _is_stop(run[i : i + 3])
-    )
     return Query(
         text=compact,
         terms=terms,
         synonym_members=tuple(touched),
-        trigrams=tuple(trigrams)[:MAX_QUERY_TERMS],
+        trigrams=tuple(_trigrams(text, corrected))[:MAX_QUERY_TERMS],
+        corrected=corrected_compact,
+        slips=slips,
+        suggestion=corrected if corrected != typed else "",
     )
 
 
@@ -465,6 +803,8 @@ def _phrase_bonus(phrase_text: str, query: Query, whole: float) -> float:
     bonus = 0.0
     if len(query.text) >= 2 and query.text in phrase_text:
         bonus += whole
+    elif query.corrected and query.corrected in phrase_text:
+        bonus += whole * HOMOPHONE_WEIGHT
     bonus += whole * TRIGRAM_SHARE * sum(t in phrase_text for t in query.trigrams)
     for members in query.synonym_members:
         if any(len(m) >= 2 and m in phrase_text for m in members):
@@ -474,7 +814,10 @@ def _phrase_bonus(phrase_text: str, query: Query, whole: float) -> float:
 
 def search(index: Index, query: str, *, limit: int = 10) -> list[Hit]:
     """Best first: each guide once, at its best section, and each matching outcome."""
-    parsed = parse_query(index, query)
+    return _search(index, parse_query(index, query), limit=limit)
+
+
+def _search(index: Index, parsed: Query, *, limit: int) -> list[Hit]:
     if not parsed.terms or limit <= 0:
         return []
     unit_scores = _accumulate(index.unit_postings, parsed.terms, index.idf)
@@ -519,12 +862,21 @@ def search(index: Index, query: str, *, limit: int = 10) -> list[Hit]:
         total = unit_score + section_score
         if section < 0 or section_score < SECTION_SHARE_FOR_ANCHOR * total:
             section = index.unit_fallback[unit]
-        ranked.append((total, unit, section))
-    ranked.sort(key=lambda row: (-row[0], row[1]))
+        # What the merchant typed, found as typed, stays above what a correction found.
+        exact = bool(parsed.slips) and any(
+            slip in text
+            for slip in parsed.slips
+            for text in (
+                index.unit_phrase_text[unit],
+                *(index.doc_phrase_text[d] for d in docs_of_unit.get(unit, ())),
+            )
+        )
+        ranked.append((exact, total, unit, section))
+    ranked.sort(key=lambda row: (not row[0], -row[1], row[2]))
 
     terms = list(parsed.terms)
     hits = []
-    for total, _unit, number in ranked[:limit]:
+    for _exact, total, _unit, number in ranked[:limit]:
         document = index.documents[number]
         snippet_text = document.text or document.summary
         hits.append(
@@ -551,11 +903,13 @@ class Results:
 def search_with_hint(
     index: Index, query: str, *, limit: int = 10, library: Library | None = None
 ) -> Results:
-    """``search``, plus the registered pins first when ``library`` is given."""
-    hits = search(index, query, limit=limit)
+    """``search``, the correction it made (if any), and the registered pins first when
+    ``library`` is given."""
+    parsed = parse_query(index, query)
+    hits = _search(index, parsed, limit=limit)
     if library is not None and _pins and query.strip():
         hits = _pinned_first([hit for pin in _pins for hit in pin(library, query)], hits)
-    return Results(hits=hits[:limit] if limit > 0 else [])
+    return Results(hits=hits[:limit] if limit > 0 else [], suggestion=parsed.suggestion)
 
 
 def _pinned_first(pinned: list[Hit], ranked: list[Hit]) -> list[Hit]:
@@ -651,36 +1005,3 @@ def highlight(text: str, terms: Iterable[str], *, width: int = SNIPPET_CHARS) ->
     if end < len(text):
         parts.append("…")
     return mark_safe("".join(parts))
-
-
-# --- content gaps ------------------------------------------------------------------------
-
-
-def gap_text(query: str) -> str:
-    """What is stored of a query that found nothing: normalised, bounded, numbers masked.
-
-    Merchants paste terminal numbers, card numbers and phone numbers into search boxes;
-    those could identify them, and the editors only need the words.
-    """
-    text = normalize(query[: MAX_QUERY_CHARS * 4])
-    return _LONG_DIGITS.sub("#", text)[:MAX_QUERY_CHARS].strip()
-
-
-def record_gap(query: str) -> None:
-    """Count a query that found nothing, for ``manage.py search_gaps``."""
-    # Imported here so the search code itself loads without the app registry (benchmarks).
-    from helpcenter.models import SearchGap
-
-    text = gap_text(query)
-    if not text or all(_is_stop(ch) for ch in text.replace(" ", "")):
-        return
-    now = timezone.now()
-    bump = {"count": F("count") + 1, "last_seen": now}
-    if SearchGap.objects.filter(query=text).update(**bump):
-        return
-    try:
-        with transaction.atomic():
-            SearchGap.objects.create(query=text, count=1, first_seen=now, last_seen=now)
-    except IntegrityError:
-        # Another request created the row between our update and insert.
-        SearchGap.objects.filter(query=text).update(**bump)
