@@ -161,8 +161,10 @@ def _check_link(target: str, guide: Guide, library: Library) -> str | None:
     match = re.fullmatch(r"/categories/([^/]+)/", path)
     if match:
         return None if match.group(1) in library.categories else f"分类 {match.group(1)} 不存在"
-    if path in ("/", "/search/") or path.startswith("/triage/"):
+    if path in ("/", "/search/", "/codes/") or path.startswith("/triage/"):
         return None
+    if re.fullmatch(r"/codes/[^/]+/", path):
+        return None  # codes/checks.py checks that the code is in codes.yaml
     return f"站内链接 {target[:60]} 指向不存在的页面（应是 /guides/<slug>/#<锚点>）"
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "helpcenter",
     "triage",
+    "codes",
     "offline",
 ]
 

@@ -16,6 +16,7 @@ pages = [
 urlpatterns = [
     path("", include((pages, "helpcenter"))),
     path("triage/", include("triage.urls")),
+    path("codes/", include("codes.urls")),
     path("", include("offline.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,0 +1,131 @@
+"""The codes check: runs with `manage.py check`, next to the content check.
+
+Errors: what the loader could not use (missing fields, duplicate codes, bad links), phone
+numbers or URLs in codes.yaml, and links to /codes/<code>/ (from guides or the assistant's
+outcomes) whose code is not in codes.yaml. A warning: a guide line that names a known code
+("交易失败 03", "返回码 A0") without linking its page, so a merchant reading a guide is one tap
+from the card.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.core import checks
+
+from codes.content import CODE_RE, CodeBook, get_codebook
+from helpcenter.checks import BARE_URL, FORBIDDEN, LINK, PHONE, Problem
+from helpcenter.content import Library, get_library
+
+_CODE = r"(?:[0-9]{2}|[A-Za-z][0-9])"
+# A code named in a guide: a cue word, then one code or a list ("返回码 12、22、25").
+MENTION = re.compile(
+    rf"(?:返回码|应答码|错误码|响应码|代码|交易失败)\s*[：:“\"「（(]?\s*"
+    rf"({_CODE}(?:\s*[、/,，和或]\s*{_CODE})*)(?![0-9A-Za-z])"
+)
+CODE_LINK = re.compile(r"^/codes/([^/]+)/$")
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def check_codebook(book: CodeBook) -> list[Problem]:
+    problems = [Problem(book.source, p.line, p.message) for p in book.problems]
+    for number, line in enumerate(_lines(book.source), start=1):
+        text = line
+        for match in BARE_URL.finditer(text):
+            problems.append(
+                Problem(
+                    book.source, number, f"不能写网址（{match.group(0)[:40]}）：放到 contacts.yaml"
+                )
+            )
+        for match in PHONE.finditer(text):
+            problems.append(
+                Problem(
+                    book.source,
+                    number,
+                    f"疑似电话号码 {match.group(0)}："
+                    "电话只能写在 contacts.yaml，这里按名称提到联系渠道",
+                )
+            )
+        for phrase, why in FORBIDDEN.items():
+            if phrase.lower() in text.lower():
+                problems.append(Problem(book.source, number, f"出现“{phrase}”：{why}"))
+    return problems
+
+
+def check_guides(library: Library, book: CodeBook) -> list[Problem]:
+    problems = []
+    for guide in library.guides.values():
+        lines = _lines(guide.path)
+        for number, line in enumerate(lines[guide.body_line - 1 :], start=guide.body_line):
+            if line.startswith(("    ", "\t", "```", "#")):
+                continue
+            linked = set()
+            for match in LINK.finditer(line):
+                target = match.group(1).split("#", 1)[0]
+                found = CODE_LINK.match(target)
+                if not found:
+                    continue
+                code = found.group(1)
+                if book.get(code) is None:
+                    problems.append(
+                        Problem(guide.path, number, f"链接的返回码 {code} 不在 codes.yaml 里")
+                    )
+                linked.add(code)
+            for match in MENTION.finditer(line):
+                for code in re.findall(_CODE, match.group(1)):
+                    code = code.upper()
+                    if book.get(code) is not None and code not in linked:
+                        problems.append(
+                            Problem(
+                                guide.path,
+                                number,
+                                f"提到了返回码 {code}，请链接它的页面：[{code}](/codes/{code}/)",
+                                serious=False,
+                            )
+                        )
+    return problems
+
+
+def check_outcomes(library: Library, book: CodeBook) -> list[Problem]:
+    """The assistant's outcomes may list typical codes (response_codes); each must exist."""
+    try:
+        from triage import flow
+    except ImportError:
+        return []
+    tree = flow.get_tree(library)
+    problems = []
+    for outcome in tree.outcomes.values():
+        for code in getattr(outcome, "response_codes", ()):
+            if not CODE_RE.fullmatch(code) or book.get(code) is None:
+                problems.append(
+                    Problem(
+                        tree.source,
+                        outcome.line,
+                        f"结果 {outcome.id}：返回码 {code} 不在 codes.yaml 里",
+                    )
+                )
+    return problems
+
+
+def codes_problems(library: Library) -> list[Problem]:
+    book = get_codebook(library)
+    return [
+        *check_codebook(book),
+        *check_guides(library, book),
+        *check_outcomes(library, book),
+    ]
+
+
+@checks.register("content")
+def codes_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return [
+        p.as_check("codes.E001" if p.serious else "codes.W001")
+        for p in codes_problems(get_library())
+    ]

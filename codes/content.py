@@ -1,0 +1,385 @@
+"""Response codes (返回码): loaded from content/codes.yaml into frozen dataclasses.
+
+The code book is built once per loaded library (``library.derive``), so an editor's save shows
+up like any other content change. Loading never raises: whatever is wrong with the file becomes
+a ``CodeProblem`` (line and code named) for the system check, and the pages run on the entries
+that could be understood. Codes are looked up in the loaded index, never built into a path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpcenter.content import Library
+
+CODES_FILE = "codes.yaml"
+# Two characters: digits ("51") or a capital letter and a digit ("A0"). Providers' own letter
+# codes (Z1, N6, C1) have the same shape, so the shape alone never says a code is known.
+CODE_RE = re.compile(r"[0-9A-Z]{2}")
+INPUT_LIMIT = 16  # characters of a typed code that are looked at
+ENTRY_KEYS = {"code", "meaning", "screens", "who", "retry", "steps", "say", "links", "note"}
+REQUIRED_TEXT = ("meaning", "say")
+LINK_KEYS = {"guide", "anchor", "label"}
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    id: str
+    label: str  # the short badge on a card
+    heading: str  # the group's heading on /codes/
+    hint: str  # one line under the heading
+    channels: tuple[str, ...]  # contacts.yaml ids shown on a card of this group
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    id: str
+    label: str
+
+
+WHO = {
+    w.id: w
+    for w in (
+        Who(
+            "card-bank",
+            "顾客的卡/银行",
+            "顾客的卡或银行的问题",
+            "机器没问题。请顾客换一张卡、换个方式付，或联系他的发卡银行。",
+            ("card-issuer",),
+        ),
+        Who(
+            "cashier",
+            "收银操作",
+            "收银操作的问题",
+            "多半是撤销、退货、金额或刷卡方式不对，改正后再试。",
+            ("provider-hotline",),
+        ),
+        Who(
+            "terminal",
+            "机器或服务商",
+            "机器或服务商的问题",
+            "和顾客的卡无关。先签到；还不行，联系终端服务商。",
+            ("provider-hotline", "account-manager"),
+        ),
+        Who(
+            "system",
+            "系统，稍后再试",
+            "系统的问题，稍后再试",
+            "银行或网络暂时出了问题。过几分钟再试；超时的先查末笔，别重复收款。",
+            ("provider-hotline",),
+        ),
+    )
+}
+RETRY = {
+    r.id: r
+    for r in (
+        Retry("never", "不要重试"),
+        Retry("chip", "插芯片（或挥卡）再试一次"),
+        Retry("sign-in", "签到后再试一次"),
+        Retry("once", "改正后再试一次"),
+        Retry("later", "过几分钟再试"),
+        Retry("check-first", "先查末笔，确认没成功再收"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GuideLink:
+    slug: str
+    label: str
+    url: str  # /guides/<slug>/#<anchor>, resolved against the library when loaded
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCode:
+    codes: tuple[str, ...]  # the first is the main code; the others share the card
+    meaning: str
+    screens: tuple[str, ...]
+    who: Who
+    retry: Retry
+    steps: tuple[str, ...]
+    say: str
+    links: tuple[GuideLink, ...]
+    note: str
+    line: int
+
+    @property
+    def code(self) -> str:
+        return self.codes[0]
+
+    @property
+    def url(self) -> str:
+        return f"/codes/{self.code}/"
+
+    @property
+    def codes_text(self) -> str:
+        return " / ".join(self.codes)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeProblem:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBook:
+    source: Path
+    entries: tuple[ResponseCode, ...]  # in the file's order
+    by_code: dict[str, ResponseCode]
+    problems: tuple[CodeProblem, ...]
+
+    def get(self, code: str) -> ResponseCode | None:
+        return self.by_code.get(code)
+
+    def grouped(self) -> list[tuple[Who, list[ResponseCode]]]:
+        """Entries by who acts, in WHO's order, each group sorted by code."""
+        groups = []
+        for who in WHO.values():
+            entries = sorted((e for e in self.entries if e.who is who), key=lambda e: e.code)
+            if entries:
+                groups.append((who, entries))
+        return groups
+
+
+def normalize_code(raw: str) -> str:
+    """What a merchant typed, as a code: full-width folded, spaces out, upper case, bounded."""
+    folded = unicodedata.normalize("NFKC", raw[:INPUT_LIMIT])
+    return "".join(folded.split()).upper()[:INPUT_LIMIT]
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers its line, each key's line, and each value as written."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+    written: dict[str, Any]  # "03" stays "03" here even when YAML reads it as the number 3
+
+
+def _as_written(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_as_written(child) for child in node.value]
+    return None
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    mapping.written = {}
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+        mapping.written[key] = _as_written(value_node)
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _parse(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _line(mapping: Any, key: str | None = None) -> int:
+    if isinstance(mapping, _Mapping):
+        return mapping.key_lines.get(key, mapping.line) if key else mapping.line
+    return 0
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _texts(value: Any) -> tuple[str, ...] | None:
+    """A list of non-empty texts, or None when the value is not such a list."""
+    if not isinstance(value, list) or not value:
+        return None
+    if not all(isinstance(v, str | int) and str(v).strip() for v in value):
+        return None
+    return tuple(str(v).strip() for v in value)
+
+
+class _Builder:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.problems: list[CodeProblem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(CodeProblem(line, message))
+
+    def codes(self, entry: _Mapping, index: int) -> tuple[str, ...] | None:
+        written = entry.written.get("code")
+        raw = written if isinstance(written, list) else [written]
+        if written in (None, "", []) or not all(isinstance(c, str) and c for c in raw):
+            self.problem(
+                entry.line, f'第 {index} 条：缺少 code（写成 "51"，几个代码共用写成 ["54", "33"]）'
+            )
+            return None
+        codes = tuple(c.strip().upper() for c in raw)
+        bad = [c for c in codes if not CODE_RE.fullmatch(c)]
+        if bad:
+            self.problem(
+                _line(entry, "code"),
+                f"第 {index} 条：代码 {'、'.join(bad)} 格式不对"
+                "（两位数字，或大写字母加数字，如 A0）",
+            )
+            return None
+        if len(set(codes)) != len(codes):
+            self.problem(_line(entry, "code"), f"第 {index} 条：同一个代码写了两次")
+            return None
+        return codes
+
+    def entry(self, entry: Any, index: int, line: int) -> ResponseCode | None:
+        if not isinstance(entry, _Mapping):
+            self.problem(line, f"第 {index} 条：应是“字段: 值”的形式")
+            return None
+        codes = self.codes(entry, index)
+        if codes is None:
+            return None
+        where = f"返回码 {' / '.join(codes)}"
+        for key in entry:
+            if key not in ENTRY_KEYS:
+                self.problem(
+                    _line(entry, key),
+                    f"{where}：未知字段 {key}（可用字段：{'、'.join(sorted(ENTRY_KEYS))}）",
+                )
+        failed = False
+        for name in REQUIRED_TEXT:
+            if not _text(entry.get(name)):
+                self.problem(_line(entry, name), f"{where}：缺少 {name}")
+                failed = True
+        lists = {}
+        for name in ("screens", "steps"):
+            lists[name] = _texts(entry.get(name))
+            if lists[name] is None:
+                self.problem(_line(entry, name), f"{where}：{name} 应是至少一项文字的列表")
+                failed = True
+        chosen: dict[str, Any] = {}
+        for name, allowed in (("who", WHO), ("retry", RETRY)):
+            chosen[name] = allowed.get(_text(entry.get(name)))
+            if chosen[name] is None:
+                self.problem(
+                    _line(entry, name),
+                    f"{where}：{name} 只能是 {'、'.join(allowed)}（现在是 {entry.get(name)!r}）",
+                )
+                failed = True
+        if failed:
+            return None
+        return ResponseCode(
+            codes=codes,
+            meaning=_text(entry["meaning"]),
+            screens=lists["screens"],
+            who=chosen["who"],
+            retry=chosen["retry"],
+            steps=lists["steps"],
+            say=_text(entry["say"]),
+            links=self.links(entry, where),
+            note=_text(entry.get("note")),
+            line=line,
+        )
+
+    def links(self, entry: _Mapping, where: str) -> tuple[GuideLink, ...]:
+        raw = entry.get("links")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(_line(entry, "links"), f"{where}：links 应是列表")
+            return ()
+        links = []
+        for item in raw:
+            line = _line(item) or _line(entry, "links")
+            if not isinstance(item, _Mapping) or not _text(item.get("guide")):
+                self.problem(line, f"{where}：链接应写成 {{guide: 指南文件名, anchor: 锚点}}")
+                continue
+            for key in item:
+                if key not in LINK_KEYS:
+                    self.problem(line, f"{where}：链接里的未知字段 {key}")
+            slug, anchor = _text(item.get("guide")), _text(item.get("anchor"))
+            if slug in self.library.aliases:
+                self.problem(
+                    line, f"{where}：指南 {slug} 已改名为 {self.library.aliases[slug]}，请改过来"
+                )
+                slug = self.library.aliases[slug]
+            guide = self.library.guides.get(slug)
+            if guide is None:
+                self.problem(line, f"{where}：指南 {slug} 不存在")
+                continue
+            section = guide.section(anchor) if anchor else None
+            if anchor and section is None:
+                self.problem(line, f"{where}：指南 {slug} 里没有锚点 #{anchor}")
+                continue
+            label = _text(item.get("label")) or (section.title if section else guide.title)
+            url = f"{guide.url}#{anchor}" if anchor else guide.url
+            links.append(GuideLink(slug=guide.slug, label=label, url=url))
+        return tuple(links)
+
+
+def load_codebook(library: Library) -> CodeBook:
+    source = library.root / CODES_FILE
+    builder = _Builder(library)
+
+    def result(entries: list[ResponseCode], by_code: dict[str, ResponseCode]) -> CodeBook:
+        return CodeBook(source, tuple(entries), by_code, tuple(builder.problems))
+
+    try:
+        data = _parse(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        builder.problem(0, "文件不存在")
+        return result([], {})
+    except UnicodeDecodeError:
+        builder.problem(0, "文件不是 UTF-8 编码")
+        return result([], {})
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        what = " ".join(
+            filter(None, (getattr(exc, "context", None), getattr(exc, "problem", None)))
+        )
+        builder.problem((mark.line + 1) if mark else 0, f"YAML 格式错误：{what or exc}")
+        return result([], {})
+    raw_entries = data.get("codes") if isinstance(data, _Mapping) else None
+    if not isinstance(raw_entries, list):
+        builder.problem(_line(data, "codes") or 1, "文件应有一个 codes: 列表")
+        return result([], {})
+
+    entries: list[ResponseCode] = []
+    by_code: dict[str, ResponseCode] = {}
+    for index, raw in enumerate(raw_entries, start=1):
+        built = builder.entry(raw, index, _line(raw) or _line(data, "codes"))
+        if built is None:
+            continue
+        taken = [c for c in built.codes if c in by_code]
+        if taken:
+            first = by_code[taken[0]]
+            builder.problem(
+                built.line, f"返回码 {taken[0]} 重复：第 {first.line} 行已经写过，这一条不生效"
+            )
+            continue
+        entries.append(built)
+        by_code.update(dict.fromkeys(built.codes, built))
+    return result(entries, by_code)
+
+
+def get_codebook(library: Library) -> CodeBook:
+    return library.derive("codes", load_codebook)

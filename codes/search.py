@@ -1,0 +1,112 @@
+"""Search knows response codes: a document per card, and a pin when a query names a code.
+
+"刷卡显示51", "提示a0", "返回码 97", "code 91" and a bare "51" put that code's card first in
+/search/, the instant results, /api/search and the assistant's free text (through
+``helpcenter.search.register_pin``). A number is a code only when it stands alone as two
+characters: long digit runs (amounts, card, terminal or phone numbers), decimals, times,
+dates, amounts with a unit ("51元") and operator numbers ("操作员 01", "主管 00") are not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from codes.content import CodeBook, ResponseCode, get_codebook
+from helpcenter import search
+from helpcenter.content import Library
+
+MAX_PINS = 3
+# Two digits standing alone: not part of a longer number, a decimal, a time or a date, and
+# not an ordinal or a price ("第10笔", "¥51").
+_DIGIT_CODE = re.compile(r"(?<![0-9.:\-/¥$第])([0-9]{2})(?![0-9]|[.:\-/][0-9])")
+_LETTER_CODE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9])(?![0-9A-Z])")
+# A count or an amount: "51元", "10 分钟", "30天", "60%".
+_UNIT_AFTER = re.compile(r"\s*(?:[元块角毛分秒天日月年号点次个张台笔位岁折万千百%]|小时)")
+# Numbers a merchant gives for an operator, not a code.
+_OPERATOR_WORDS = ("操作员", "主管", "柜员", "收银员", "工号", "员工")
+_OPERATOR_WINDOW = 6
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[: search.MAX_QUERY_CHARS]).upper()
+
+
+def _is_operator_number(text: str, start: int, end: int) -> bool:
+    around = text[max(0, start - _OPERATOR_WINDOW) : end + _OPERATOR_WINDOW]
+    return any(word in around for word in _OPERATOR_WORDS)
+
+
+def codes_in(book: CodeBook, text: str) -> list[ResponseCode]:
+    """The known codes a text names, in the order it names them (each card once)."""
+    folded = _folded(text)
+    found: list[tuple[int, ResponseCode]] = []
+    for match in _DIGIT_CODE.finditer(folded):
+        if _UNIT_AFTER.match(folded, match.end()):
+            continue
+        if _is_operator_number(folded, match.start(), match.end()):
+            continue
+        entry = book.get(match.group(1))
+        if entry is not None:
+            found.append((match.start(), entry))
+    for match in _LETTER_CODE.finditer(folded):
+        entry = book.get(match.group(1))
+        if entry is not None:
+            found.append((match.start(), entry))
+    entries: list[ResponseCode] = []
+    for _, entry in sorted(found, key=lambda pair: pair[0]):
+        if entry not in entries:
+            entries.append(entry)
+    return entries
+
+
+def _guide_of(entry: ResponseCode) -> str:
+    # Like an outcome's hit, a card's hit names the guide it leads on to.
+    return entry.links[0].slug if entry.links else ""
+
+
+def _title(entry: ResponseCode) -> str:
+    return f"返回码 {entry.codes_text}：{entry.meaning}"
+
+
+def code_documents(library: Library) -> list[search.Document]:
+    """One document per card: what the screen says and what the code means.
+
+    The steps stay out: they share words ("签到", "服务商") with the guides, which answer
+    those words better; a code's own words are its screen texts.
+    """
+    documents = []
+    for entry in get_codebook(library).entries:
+        documents.append(
+            search.Document(
+                kind="code",
+                url=entry.url,
+                guide_slug=_guide_of(entry),
+                guide_title=_title(entry),
+                section_title="",
+                text="\n".join((entry.meaning, *entry.screens)),
+                keywords=(*entry.codes, *entry.screens),
+                summary=entry.meaning,
+            )
+        )
+    return documents
+
+
+def code_pins(library: Library, query: str) -> list[search.Hit]:
+    """The cards of the codes a query names, first, whatever else it finds."""
+    entries = codes_in(get_codebook(library), query)[:MAX_PINS]
+    hits = []
+    for entry in entries:
+        snippet = f"{entry.who.label} · {entry.retry.label}。{entry.steps[0]}"
+        hits.append(
+            search.Hit(
+                url=entry.url,
+                guide_slug=_guide_of(entry),
+                guide_title=_title(entry),
+                section_title="",
+                snippet_html=search.highlight(snippet, []),
+                score=0.0,  # a pin is placed by position, not by score
+                kind="code",
+            )
+        )
+    return hits
