@@ -205,6 +205,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     library = get_library()
     context = {
         "query": query,
+        "suggestion": results.suggestion,
         "hits": hits[:5] if instant else hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         "total": len(hits),
         "page": page,
@@ -227,6 +228,7 @@ def search_api(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {
             "query": query,
+            "suggestion": results.suggestion,
             "count": len(hits),
             "results": [
                 {

@@ -440,6 +440,19 @@ def test_bad_input_costs_bounded_work(sounding_index, monkeypatch, query):
     assert len(calls) <= bound * search.PINYIN_BEAM * 64
 
 
+def test_the_results_page_and_the_api_offer_the_correction(client):
+    page = client.get("/search/", {"q": "签道"})
+    api = client.get("/api/search", {"q": "qiandao"}).json()
+
+    assert page.status_code == 200
+    html_ = page.content.decode()
+    assert '您是不是要找：<a href="/search/?q=%E7%AD%BE%E5%88%B0">签到</a>' in html_
+    assert "/guides/sign-in-after-power-off/" in html_
+    assert api["suggestion"] == "签到"
+    assert api["results"][0]["slug"] == "sign-in-after-power-off"
+    assert "您是不是要找" not in client.get("/search/", {"q": "签到"}).content.decode()
+
+
 # --- snippets ----------------------------------------------------------------------------
 
 
