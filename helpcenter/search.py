@@ -110,6 +110,9 @@ PINYIN_BEAM = 8  # paths kept per position
 PINYIN_MAX_LETTERS = 48
 MAX_SYLLABLE = 6  # "zhuang", "shuang"
 HOMOPHONE_MAX_CHARS = 16
+# Characters only Cantonese writing uses: a run with one is deliberate dialect ("部机冇反应"),
+# whose unknown pairs are no slip; synonyms.yaml maps its words instead.
+CANTONESE_CHARS = frozenset("唔冇咗嘅佢喺啲乜咁嘢俾畀睇攞揾嚟哋咩嗰噉")
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 64
@@ -596,7 +599,7 @@ def _homophone(sounds: Sounds, run: str) -> str | None:
     merchant typed, and at most a third of the run changes: dialect words and real gaps
     ("冒烟") have unknown pairs too, and must not be "corrected" into something else.
     """
-    if not 2 <= len(run) <= HOMOPHONE_MAX_CHARS:
+    if not 2 <= len(run) <= HOMOPHONE_MAX_CHARS or not CANTONESE_CHARS.isdisjoint(run):
         return None
     slots: list[list[tuple[int, int, str, float]]] = []
     for position, typed in enumerate(run):

@@ -605,9 +605,9 @@ def test_search_gaps_command_lists_the_most_frequent_first():
 PHRASINGS = Path(__file__).resolve().parent / "phrasings"
 
 
-def _phrasings() -> list[tuple[str, str]]:
+def _phrasings(pattern: str = "*.tsv") -> list[tuple[str, str]]:
     rows = []
-    for path in sorted(PHRASINGS.glob("*.tsv")):
+    for path in sorted(PHRASINGS.glob(pattern)):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 query, slug = line.split("\t")
@@ -616,6 +616,8 @@ def _phrasings() -> list[tuple[str, str]]:
 
 
 MERCHANT_QUERIES = _phrasings()
+# Pinyin, homophone slips, English and Cantonese, as merchants type them.
+TYPED_QUERIES = _phrasings("typing.tsv")
 MIN_FIRST_PLACE = 0.9
 
 
@@ -626,7 +628,8 @@ def shipped_index() -> search.Index:
 
 
 def test_merchant_phrasings_find_their_guide(shipped_index):
-    assert len(MERCHANT_QUERIES) >= 45
+    assert len(MERCHANT_QUERIES) >= 120
+    assert len(TYPED_QUERIES) >= 25
     missing, not_first = [], []
     for query, expected in MERCHANT_QUERIES:
         found = slugs(search.search(shipped_index, query, limit=3))
@@ -640,6 +643,15 @@ def test_merchant_phrasings_find_their_guide(shipped_index):
     assert first_place >= MIN_FIRST_PLACE, (
         f"first for {first_place:.0%} of the queries; not first:\n" + "\n".join(not_first)
     )
+
+
+def test_typed_phrasings_pinyin_slips_english_cantonese_find_their_guide_first(shipped_index):
+    not_first = [
+        f"{query} → {found} (expected {expected})"
+        for query, expected in TYPED_QUERIES
+        if (found := slugs(search.search(shipped_index, query, limit=3)))[:1] != [expected]
+    ]
+    assert len(not_first) <= (1 - MIN_FIRST_PLACE) * len(TYPED_QUERIES), "\n".join(not_first)
 
 
 def test_merchant_phrasings_still_find_their_guide_among_the_assistants_outcomes():
