@@ -5,11 +5,13 @@ Every problem names the file and line so an editor can fix it without reading co
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import checks
@@ -168,10 +170,36 @@ def _check_link(target: str, guide: Guide, library: Library) -> str | None:
     return f"站内链接 {target[:60]} 指向不存在的页面（应是 /guides/<slug>/#<锚点>）"
 
 
-def check_library(library: Library) -> list[Problem]:
+def content_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.CONTENT_TIME_ZONE)).date()
+
+
+def overdue_reviews(library: Library, *, today: dt.date | None = None) -> list[Guide]:
+    """Guides never reviewed, or last reviewed more than CONTENT_REVIEW_DAYS ago; oldest first."""
+    cutoff = (today or content_today()) - dt.timedelta(days=settings.CONTENT_REVIEW_DAYS)
+    overdue = [g for g in library.guides.values() if g.reviewed is None or g.reviewed < cutoff]
+    return sorted(overdue, key=lambda g: (g.reviewed or dt.date.min, g.slug))
+
+
+def _review_problem(guide: Guide) -> Problem:
+    # A warning, not an error: an old review does not make a guide wrong, only unchecked.
+    lines = guide.path.read_text(encoding="utf-8").splitlines()[: guide.body_line]
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("reviewed:")), 2)
+    if guide.reviewed is None:
+        message = "没有写 reviewed（最近核实日期）：核实内容后在 front matter 写 reviewed: 日期"
+    else:
+        message = (
+            f"最近核实是 {guide.reviewed:%Y-%m-%d}，已超过 {settings.CONTENT_REVIEW_DAYS} 天："
+            "请重新核实内容，再更新 reviewed"
+        )
+    return Problem(guide.path, line, message, serious=False)
+
+
+def check_library(library: Library, *, today: dt.date | None = None) -> list[Problem]:
     problems = [Problem(e.path, e.line, e.message) for e in library.errors]
     for guide in library.guides.values():
         problems.extend(check_guide(guide, library))
+    problems.extend(_review_problem(g) for g in overdue_reviews(library, today=today))
     seen: dict[str, int] = {}
     for index, group in enumerate(library.synonyms):
         for word in group:

@@ -39,6 +39,7 @@ FRONT_MATTER_FIELDS = {
     "related",
     "channels",
     "order",
+    "reviewed",
 }
 REQUIRED_FIELDS = ("title", "summary", "category", "keywords", "updated")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -79,6 +80,7 @@ class Guide:
     sections: tuple[markup.Section, ...]
     path: Path
     body_line: int  # line of the file where the Markdown body starts
+    reviewed: dt.date | None = None  # when someone last checked the facts (None: never)
 
     @property
     def url(self) -> str:
@@ -118,13 +120,14 @@ class Channel:
     hours_note: str
 
     def status(self, now: dt.datetime | None = None) -> ChannelStatus:
-        """Open or closed now, in the content's time zone (Asia/Shanghai)."""
+        """Open or closed now, in the content's time zone (Asia/Shanghai).
+
+        Without written hours nobody knows, so the status says that rather than guess.
+        """
         if self.always_open:
             return ChannelStatus(known=True, open=True, label="24 小时服务")
         if not self.hours:
-            return ChannelStatus(
-                known=False, open=False, label=self.hours_note or "以服务方公布的时间为准"
-            )
+            return ChannelStatus(known=False, open=False, label="不确定现在有没有人接听")
         now = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(settings.CONTENT_TIME_ZONE))
         if any(h.covers(now) for h in self.hours):
             return ChannelStatus(known=True, open=True, label="现在可联系")
@@ -136,9 +139,10 @@ class Channel:
             return "24 小时"
         if not self.hours:
             return self.hours_note or "以服务方公布的时间为准"
-        return "；".join(
+        rules = "；".join(
             f"{_days_text(h.days)} {h.opens:%H:%M}–{_clock(h.closes)}" for h in self.hours
         )
+        return f"{rules}（{self.hours_note}）" if self.hours_note else rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +273,9 @@ def load_guide(path: Path, problems: _Problems) -> Guide | None:
     updated = meta.get("updated")
     if updated is not None and not isinstance(updated, dt.date):
         bad("字段 updated 应是日期，写成 2026-11-21")
+    reviewed = meta.get("reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        bad("字段 reviewed 应是日期，写成 2026-11-21")
     lists = {}
     for name in ("keywords", "aliases", "related", "channels"):
         lists[name] = _str_list(meta.get(name))
@@ -287,7 +294,7 @@ def load_guide(path: Path, problems: _Problems) -> Guide | None:
         summary=meta["summary"].strip(),
         category=meta["category"].strip(),
         keywords=lists["keywords"],
-        updated=updated if not isinstance(updated, dt.datetime) else updated.date(),
+        updated=_as_date(updated),
         aliases=lists["aliases"],
         related=lists["related"],
         channels=lists["channels"],
@@ -296,7 +303,12 @@ def load_guide(path: Path, problems: _Problems) -> Guide | None:
         sections=rendered.sections,
         path=path,
         body_line=body_line,
+        reviewed=_as_date(reviewed),
     )
+
+
+def _as_date(value: dt.date | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _field_line(head: str, message: str) -> int:

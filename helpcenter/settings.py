@@ -99,6 +99,8 @@ CONTENT_DIR = Path(os.environ.get("HELPCENTER_CONTENT_DIR", BASE_DIR / "content"
 # How often (seconds) a request may look for edited content files; edits show up this fast.
 CONTENT_CHECK_SECONDS = float(os.environ.get("HELPCENTER_CONTENT_CHECK_SECONDS", "1"))
 CONTENT_TIME_ZONE = "Asia/Shanghai"
+# A guide whose facts were last checked longer ago than this is flagged (check and /healthz).
+CONTENT_REVIEW_DAYS = int(os.environ.get("HELPCENTER_REVIEW_DAYS", "180"))
 SITE_NAME = "商户帮助中心"
 
 # --- static files --------------------------------------------------------------------------

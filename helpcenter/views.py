@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from helpcenter import search
-from helpcenter.checks import current_errors
+from helpcenter.checks import current_errors, overdue_reviews
 from helpcenter.content import Library, get_library
 from helpcenter.models import GuideFeedback
 
@@ -129,6 +129,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
             "status": "content-errors" if errors else "ok",
             "guides": len(get_library().guides),
             "content_errors": errors,
+            "overdue_reviews": [
+                {"guide": g.slug, "reviewed": g.reviewed and g.reviewed.isoformat()}
+                for g in overdue_reviews(get_library())
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -1,11 +1,13 @@
 """The content check passes on shipped content and names file and line for each defect."""
 
+import datetime as dt
+
 import pytest
 from django.core import checks as django_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from helpcenter.checks import check_library
+from helpcenter.checks import check_library, overdue_reviews
 from helpcenter.content import get_library
 from tests.factories import VALID_BODY, write_guide
 
@@ -112,3 +114,55 @@ def test_check_messages_carry_ids_and_levels(content_dir):
     write_guide(content_dir, "bad-guide", body=VALID_BODY + "\n13812345678\n")
     messages = django_checks.run_checks(tags=["content"])
     assert any(m.id == "helpcenter.E001" and m.level == django_checks.ERROR for m in messages)
+
+
+# --- verification dates -------------------------------------------------------------------------
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def review_problems(path, today=TODAY):
+    return [
+        p
+        for p in check_library(get_library(), today=today)
+        if p.path == path and "核实" in p.message
+    ]
+
+
+def test_guide_without_reviewed_date_is_a_warning_not_an_error(content_dir):
+    path = write_guide(content_dir, "never-checked", reviewed=None)
+    [problem] = review_problems(path)
+    assert not problem.serious
+    assert "没有写 reviewed" in problem.message
+
+
+def test_review_older_than_the_setting_is_a_warning_on_the_reviewed_line(content_dir, settings):
+    settings.CONTENT_REVIEW_DAYS = 30
+    path = write_guide(content_dir, "stale", reviewed=TODAY - dt.timedelta(days=31))
+    [problem] = review_problems(path)
+    assert not problem.serious
+    assert "已超过 30 天" in problem.message
+    assert path.read_text(encoding="utf-8").splitlines()[problem.line - 1].startswith("reviewed:")
+    fresh = write_guide(content_dir, "fresh", reviewed=TODAY - dt.timedelta(days=30))
+    assert review_problems(fresh) == []
+
+
+def test_overdue_reviews_lists_never_reviewed_first_then_oldest(content_dir, settings):
+    settings.CONTENT_REVIEW_DAYS = 180
+    write_guide(content_dir, "zz-old", reviewed=dt.date(2025, 1, 1))
+    write_guide(content_dir, "zz-older", reviewed=dt.date(2024, 1, 1))
+    write_guide(content_dir, "zz-never", reviewed=None)
+    overdue = [g.slug for g in overdue_reviews(get_library(), today=TODAY)]
+    assert overdue == ["zz-never", "zz-older", "zz-old"]
+
+
+def test_every_shipped_guide_carries_a_review_date():
+    unreviewed = [g.slug for g in get_library().guides.values() if g.reviewed is None]
+    assert unreviewed == []
+
+
+def test_review_warning_fails_manage_py_check_at_warning_level(content_dir):
+    write_guide(content_dir, "never-checked", reviewed=None)
+    call_command("check")  # a warning alone does not fail the default level
+    with pytest.raises(SystemCheckError, match=r"never-checked.md:\d+: 没有写 reviewed"):
+        call_command("check", fail_level="WARNING")

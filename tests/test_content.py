@@ -105,24 +105,72 @@ def test_derived_values_are_built_once_per_library():
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
-def test_channel_open_now_follows_hours_in_shanghai_time():
-    library = content.get_library()
-    manager = library.channels["account-manager"]
+CONTACTS_WITH_HOURS = """\
+channels:
+  - id: desk
+    name: 服务台
+    handles: 报修
+    where: 店里
+    hours:
+      - {days: mon-fri, open: "09:00", close: "18:00"}
+    hours_note: 节假日另行通知
+"""
+
+
+def test_channel_open_now_follows_hours_in_shanghai_time(content_dir):
+    (content_dir / "contacts.yaml").write_text(CONTACTS_WITH_HOURS, encoding="utf-8")
+    desk = content.get_library().channels["desk"]
     monday_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
     monday_20 = dt.datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI)
     sunday_10 = dt.datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
-    assert manager.status(monday_10).open
-    assert not manager.status(monday_20).open
-    assert not manager.status(sunday_10).open
+    assert desk.status(monday_10).open
+    assert not desk.status(monday_20).open
+    assert not desk.status(sunday_10).open
     # 02:00 UTC is 10:00 in Shanghai
-    assert manager.status(dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)).open
-    assert manager.hours_text == "周一至周五 09:00–18:00"
+    assert desk.status(dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)).open
+
+
+def test_written_hours_still_show_the_hours_note(content_dir):
+    (content_dir / "contacts.yaml").write_text(CONTACTS_WITH_HOURS, encoding="utf-8")
+    desk = content.get_library().channels["desk"]
+    assert desk.hours_text == "周一至周五 09:00–18:00（节假日另行通知）"
 
 
 def test_channel_without_hours_says_so_instead_of_guessing():
     status = content.get_library().channels["provider-hotline"].status()
     assert not status.known
+    assert status.label == "不确定现在有没有人接听"
     assert content.get_library().channels["unionpay"].status().open
+
+
+def test_no_shipped_channel_claims_hours_nobody_checked():
+    # Only round-the-clock public lines state hours; everyone else's time is a note.
+    channels = content.get_library().channels
+    assert not channels["account-manager"].hours
+    assert not channels["account-manager"].status().known
+    assert {c.id for c in channels.values() if c.hours} == set()
+
+
+def test_complaint_and_anti_fraud_lines_are_shipped():
+    channels = content.get_library().channels
+    assert channels["complaints-12363"].phone == "12363"
+    assert channels["anti-fraud-96110"].phone == "96110"
+    assert "110" in channels["anti-fraud-96110"].handles  # money already gone: call the police
+
+
+def test_reviewed_date_comes_from_front_matter(content_dir):
+    write_guide(content_dir, "checked", reviewed=dt.date(2026, 5, 1))
+    write_guide(content_dir, "unchecked", reviewed=None)
+    guides = content.get_library().guides
+    assert guides["checked"].reviewed == dt.date(2026, 5, 1)
+    assert guides["unchecked"].reviewed is None
+
+
+def test_reviewed_must_be_a_date(content_dir):
+    path = write_guide(content_dir, "bad-review", reviewed="上个月")
+    [error] = [e for e in content.get_library().errors if e.path == path]
+    assert "reviewed 应是日期" in error.message
+    assert path.read_text(encoding="utf-8").splitlines()[error.line - 1].startswith("reviewed:")
 
 
 def test_invalid_channel_hours_are_reported(content_dir):

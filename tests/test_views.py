@@ -227,3 +227,27 @@ def test_guide_feedback_command_lists_the_least_helpful_first():
     assert lines[0].split() == ["没解决", "有帮助", "没解决占比", "指南"]
     assert lines[1].split() == ["1", "1", "50%", "b-guide"]
     assert lines[2].split() == ["0", "1", "0%", "a-guide"]
+
+
+def test_healthz_lists_guides_whose_review_is_overdue(client, content_dir):
+    assert client.get("/healthz").json()["overdue_reviews"] == []
+    write_guide(content_dir, "stale-guide", reviewed=None)
+    body = client.get("/healthz").json()
+    assert body["overdue_reviews"] == [{"guide": "stale-guide", "reviewed": None}]
+    assert body["status"] == "ok"  # a review date is a reminder, not a content error
+
+
+def test_guide_page_shows_when_its_facts_were_last_checked(client, content_dir):
+    import datetime as dt
+
+    write_guide(content_dir, "checked-guide", reviewed=dt.date(2026, 11, 20))
+    write_guide(content_dir, "unchecked-guide", reviewed=None)
+    html = client.get("/guides/checked-guide/").content.decode()
+    assert '最近核实 <time datetime="2026-11-20">2026 年 11 月 20 日</time>' in html
+    assert "最近核实" not in client.get("/guides/unchecked-guide/").content.decode()
+
+
+def test_a_channel_with_unknown_hours_says_so_on_the_page(client):
+    html = client.get("/guides/unlock-locked-terminal/").content.decode()
+    assert '<span class="status status-unknown">不确定现在有没有人接听</span>' in html
+    assert "现在不在服务时间" not in html and "现在可联系" not in html
