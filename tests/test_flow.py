@@ -349,3 +349,146 @@ def test_outcomes_do_not_push_their_guide_section_down_the_search_page():
 
     first = search.search(search.get_index(), "刷卡没反应", limit=1)[0]
     assert first.url == "/guides/basic-troubleshooting/#card-reader"
+
+
+# --- response codes (codes app) ---------------------------------------------------------------
+
+CODE_STEP_TREE = (
+    SMALL_TREE.replace(
+        "      - {id: other, label: 其他问题, goto: other}\n",
+        "      - {id: other, label: 其他问题, goto: other}\n"
+        "      - {id: declined, label: 刷卡失败，屏幕上有代码, goto: declined}\n",
+    )
+    .replace(
+        "outcomes:\n",
+        "  declined:\n"
+        "    question: 屏幕上的代码是多少？\n"
+        "    code_input: true\n"
+        "    answers:\n"
+        "      - {id: no-code, label: 没有代码, goto: unsure}\n"
+        "outcomes:\n",
+    )
+    .replace("    code: T2\n", '    code: T2\n    response_codes: ["A0", 99]\n')
+)
+
+
+def test_a_question_may_take_a_code_and_an_outcome_may_name_typical_codes(content_dir):
+    write_tree(content_dir, CODE_STEP_TREE)
+    tree = flow.get_tree(get_library())
+    assert tree.problems == ()
+    assert tree.nodes["declined"].code_input is True
+    assert tree.nodes["problem"].code_input is False
+    # YAML reads 99 as a number; the code is the same either way.
+    assert tree.outcomes["unsure"].response_codes == ("A0", "99")
+    assert tree.outcomes["wrong-password"].response_codes == ()
+
+
+@pytest.mark.parametrize(
+    ("written", "line", "message"),
+    [
+        ("    code_input: true\n", "    code_input: yes please", "code_input 应是 true 或 false"),
+        ('    response_codes: ["A0", 99]\n', "    response_codes: A0", "应是返回码列表"),
+        ('    response_codes: ["A0", 99]\n', "    response_codes: [03]", "应是返回码列表"),
+    ],
+)
+def test_bad_code_fields_are_named_with_their_line(content_dir, written, line, message):
+    path = write_tree(content_dir, CODE_STEP_TREE.replace(written, line + "\n"))
+    problems = flow.get_tree(get_library()).problems
+    expected_line = path.read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert any(message in p.message and p.line == expected_line for p in problems), problems
+
+
+# --- the review's routing corrections (issue 10) ------------------------------------------------
+
+# Codes that were published before the review: support staff know them, so each keeps its outcome.
+PUBLISHED_CODES = {
+    "L1": "locked-wrong-password", "L2": "locked-frozen", "L3": "locked-risk",
+    "L4": "locked-damaged", "L5": "locked-unsure",
+    "A1": "activation-first-time", "A2": "activation-invalid-code", "A3": "activation-review",
+    "A4": "activation-failed", "A5": "activation-after",
+    "S1": "suspended-inactive", "S2": "suspended-documents", "S3": "suspended-risk",
+    "S4": "suspended-fee", "S5": "suspended-unsure",
+    "P1": "password-operator-id", "P2": "password-operator", "P3": "password-supervisor",
+    "P4": "password-locked", "P5": "password-app", "P6": "password-unsure",
+    "Q1": "sign-in-how", "Q2": "sign-in-failed", "Q3": "sign-in-time", "Q4": "sign-in-still-fails",
+    "N1": "network-sim", "N2": "network-wifi", "N3": "network-timeout", "N4": "network-still-fails",
+    "E1": "power-no-start", "E2": "power-battery", "E3": "power-frozen-screen",
+    "E4": "power-danger",
+    "R1": "printer-no-paper", "R2": "printer-blank", "R3": "printer-missed",
+    "C1": "card-reader-one-card", "C2": "card-reader-all-cards", "C3": "card-reader-card-pin",
+    "Z1": "other-contact", "Z2": "other-scam", "Z3": "other-scammed", "Z4": "other-fees",
+}  # fmt: skip
+
+
+def walk_to(tree: flow.Tree, *path: str) -> flow.Turn:
+    walked = flow.walk(tree=tree, path=path)
+    assert not walked.stale, path
+    return walked.current
+
+
+def test_published_service_codes_keep_their_outcomes():
+    _, tree = shipped_tree()
+    assert {code: tree.codes.get(code) for code in PUBLISHED_CODES} == PUBLISHED_CODES
+
+
+def test_money_not_arrived_never_lands_on_the_freeze_outcome():
+    _, tree = shipped_tree()
+    for path in (("money", "not-arrived", "not-due"), ("other", "money", "not-arrived", "not-due")):
+        outcome = walk_to(tree, *path).outcome
+        assert (outcome.code, outcome.guide, outcome.anchor) == (
+            "M1",
+            "settlement-not-received",
+            "when-due",
+        )
+    assert tree.nodes["other"].answer("money").goto == "money"
+    frozen = tree.outcomes["locked-frozen"]
+    assert not {"不到账", "钱没到账"} & set(frozen.keywords)
+
+
+def test_first_screen_answers_money_refund_and_scam_calls():
+    _, tree = shipped_tree()
+    assert walk_to(tree, "money", "less").outcome.guide_url == (
+        "/guides/settlement-not-received/#less-than-expected"
+    )
+    assert walk_to(tree, "money", "fees").outcome.guide == "fees-and-rates"
+    assert walk_to(tree, "refund", "same-day").outcome.guide_url == "/guides/void-and-refund/#void"
+    assert walk_to(tree, "refund", "later").outcome.guide_url == "/guides/void-and-refund/#refund"
+    assert walk_to(tree, "refund", "transfer").outcome.anchor == "never-transfer"
+    assert walk_to(tree, "scam").outcome.code == "Z2"
+
+
+def test_a_rate_change_seen_in_the_statement_is_not_called_a_scam():
+    _, tree = shipped_tree()
+    assert "费率上调" not in tree.outcomes["other-scam"].keywords
+    seen = walk_to(tree, "money", "rate-change").outcome
+    assert (seen.guide, seen.anchor) == ("fees-and-rates", "rate-changes")
+    assert walk_to(tree, "money", "rate-call").outcome.code == "Z2"
+
+
+def test_a_customers_card_problem_goes_to_their_bank_not_unionpay():
+    _, tree = shipped_tree()
+    for outcome_id in ("card-reader-one-card", "card-reader-card-pin"):
+        channels = tree.outcomes[outcome_id].channels
+        assert "unionpay" not in channels
+        assert channels[0] == "card-issuer"
+
+
+def test_locked_asks_for_the_screen_text_and_knows_the_local_lock():
+    _, tree = shipped_tree()
+    assert "屏幕上的提示" in tree.nodes["locked"].question
+    local = walk_to(tree, "locked", "local").outcome
+    assert (local.code, local.anchor) == ("L6", "local-lock")
+    # Host-side status answers share one outcome, wherever the merchant starts.
+    for path in (("locked", "merchant-status"), ("suspended", "merchant-status")):
+        assert walk_to(tree, *path).outcome.anchor == "host-status"
+    assert "商户状态异常" not in tree.outcomes["locked-frozen"].keywords
+
+
+def test_small_routing_fixes_of_the_review():
+    _, tree = shipped_tree()
+    assert tree.outcomes["password-operator-id"].next == "password-supervisor"
+    assert tree.outcomes["other-contact"].guide_url == "/guides/licensed-provider/#who-is-who"
+    assert "冲正" in tree.outcomes["network-timeout"].summary
+    assert tree.outcomes["printer-missed"].anchor == "reprint"
+    assert "anti-fraud-96110" in tree.outcomes["other-scam"].channels
+    assert "complaints-12363" in walk_to(tree, "money", "fees", "unsolved").outcome.channels

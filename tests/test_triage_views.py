@@ -481,3 +481,42 @@ def test_pages_keep_the_strict_csp(client, small, url):
     assert len(ids) == len(set(ids)), "duplicate ids"
     for label_for in re.findall(r'<label for="([^"]+)"', body):
         assert label_for in ids
+
+
+# --- the review's routing corrections on the shipped tree (issue 10) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "url"),
+    [
+        ("m1", "/triage/money/not-arrived/not-due/"),
+        ("M5", "/triage/money/less/"),
+        ("v1", "/triage/refund/same-day/"),
+        ("V5", "/triage/refund/transfer/"),
+        ("L6", "/triage/locked/local/"),
+        ("S6", "/triage/locked/merchant-status/"),
+        ("Z2", "/triage/scam/"),
+        ("N3", "/triage/network/timeout/"),  # a new way in does not move a published URL
+    ],
+)
+def test_new_and_moved_codes_jump_to_their_shortest_path(client, code, url):
+    assert client.get("/triage/code/", {"code": code})["Location"] == url
+
+
+def test_money_not_arrived_page_reassures_before_it_alarms(client):
+    body = text(client.get("/triage/money/not-arrived/not-due/"))
+    assert '服务码 <strong class="code">M1</strong>' in body
+    assert 'href="/guides/settlement-not-received/#when-due"' in body
+    assert "冻结" not in body.split('id="assistant-tools"')[0]
+
+
+def test_other_money_asks_which_money_problem_instead_of_naming_a_freeze(client):
+    body = text(client.get("/triage/other/money/"))
+    assert questions(body)[-1] == "钱的问题是哪一种？"
+    assert '<strong class="code">L2</strong>' not in body
+
+
+def test_customer_card_outcome_shows_the_customers_bank_not_unionpay(client):
+    body = text(client.get("/triage/card-reader/one-card/"))
+    assert "顾客的发卡银行" in body
+    assert "95516" not in body
