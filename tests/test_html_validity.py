@@ -1,0 +1,51 @@
+"""The Nu HTML checker (vnu-jar from npm, on Java) finds no errors on the main kinds of page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+PAGES = {
+    "home": "/",
+    "guide": "/guides/sign-in-after-power-off/",
+    "category": "/categories/terminal-status/",
+    "assistant-question": "/triage/locked/",
+    "assistant-outcome": "/triage/locked/frozen/",
+    "search": "/search/?q=签到",
+    "search-empty": "/search/?q=火星快递",
+    "not-found": "/no-such-page/",
+}
+
+
+@pytest.mark.django_db
+def test_the_nu_checker_reports_no_errors(client, tmp_path):
+    assert VNU.exists(), "npm ci installs vnu-jar (see package.json)"
+    java = shutil.which("java")
+    assert java, "Java 17 runs the Nu HTML checker"
+    files = []
+    for name, url in PAGES.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    errors = [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert not errors, "\n".join(errors)
