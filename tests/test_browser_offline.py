@@ -10,6 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from helpcenter.content import get_library
+from tests.factories import write_guide
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES_CACHE = "hc-pages-v1"
@@ -68,7 +71,8 @@ def test_opened_guides_read_offline_and_others_get_the_offline_page(
     expect(phone.get_by_role("heading", level=1)).to_have_text("现在连不上网络")
     contacts = phone.get_by_role("region", name="联系客服")
     expect(contacts.get_by_role("link", name="95516")).to_be_visible()
-    expect(contacts).to_contain_text("号码印在机身背面")
+    for channel in get_library().channels.values():
+        expect(contacts.get_by_role("heading", name=channel.name)).to_be_visible()
     saved = phone.locator("#saved-pages")
     expect(saved.get_by_role("link", name=re.compile(re.escape(title[:6])))).to_have_attribute(
         "href", GUIDE
@@ -93,6 +97,37 @@ def test_opened_guides_read_offline_and_others_get_the_offline_page(
     context.set_offline(True)
     phone.reload()
     expect(phone.locator("#main")).to_contain_text("编辑刚刚改过。")
+
+
+def test_a_slow_network_shows_the_kept_copy_and_refreshes_it_behind(
+    live_server, context, phone, content_dir
+):
+    phone.goto(live_server.url + "/")
+    controlled(phone)
+    phone.goto(live_server.url + GUIDE)
+    wait_until_kept(phone, GUIDE)
+    path = content_dir / "guides" / "unlock-locked-terminal.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## 症状 {#symptoms}", "## 症状 {#symptoms}\n新的一版。\n", 1))
+
+    held = []  # the server's answer is held back until the test lets it go
+
+    def hold(route):
+        held.append(route)
+
+    context.route("**" + GUIDE, hold)
+    phone.goto(live_server.url + GUIDE, wait_until="commit")
+    # Past the worker's few seconds, the kept copy shows rather than a blank screen.
+    expect(phone.get_by_role("heading", level=1)).to_be_visible(timeout=15_000)
+    expect(phone.locator("#main")).not_to_contain_text("新的一版。")
+    assert len(held) == 1
+    held[0].continue_()
+    phone.wait_for_function(
+        "async ([name, path]) => (await (await (await caches.open(name)).match(path)).text())"
+        ".includes('新的一版')",
+        arg=[PAGES_CACHE, GUIDE],
+    )
+    context.unroute("**" + GUIDE)
 
 
 def test_a_removed_guide_leaves_the_cache_and_a_moved_one_follows(
@@ -123,18 +158,26 @@ def test_a_removed_guide_leaves_the_cache_and_a_moved_one_follows(
     wait_until_kept(phone, "/guides/operator-password/")
 
 
-def test_search_pages_are_not_kept_and_at_most_30_pages_are(live_server, phone):
+def test_the_last_30_pages_are_kept_and_search_pages_never(live_server, phone, content_dir):
+    for number in range(31):
+        write_guide(content_dir, f"kept-{number}", title=f"第 {number} 篇")
     phone.goto(live_server.url + "/")
     controlled(phone)
     phone.goto(live_server.url + "/search/?q=签到")
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
-    phone.goto(live_server.url + GUIDE)
-    wait_until_kept(phone, GUIDE)
+    opened = [f"/guides/kept-{number}/" for number in range(31)]
+    for path in opened:
+        phone.goto(live_server.url + path)
+        wait_until_kept(phone, path)
+    phone.goto(live_server.url + opened[1])  # opened again: now the most recent
+    wait_until_gone(phone, opened[0])
     keys = phone.evaluate(
         f"async () => (await (await caches.open('{PAGES_CACHE}')).keys()).map(r => r.url)"
     )
+    assert len(keys) == 30
     assert not any("/search/" in url for url in keys)
-    assert len(keys) <= 30
+    assert keys[-1] == live_server.url + opened[1]
+    assert live_server.url + opened[0] not in keys
 
 
 def test_the_site_is_installable(live_server, browser_type, browser_type_launch_args, tmp_path):

@@ -7,7 +7,9 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.utils.html import escape
 
+from helpcenter.content import get_library
 from offline import worker
 
 PRECACHE_BUDGET = 150 * 1024  # bytes, uncompressed
@@ -143,10 +145,15 @@ def test_offline_page_says_there_is_no_network_and_lists_every_contact(client):
     assert "<h1>现在连不上网络</h1>" in html
     assert '<meta name="robots" content="noindex">' in html
     assert 'id="saved-pages"' in html and 'data-pages-cache="hc-pages-v1"' in html
-    # Numbers as text a person can read out or dial from another phone, from contacts.yaml.
-    assert '<a class="channel-phone" href="tel:95516">95516</a>' in html
+    # Every channel of contacts.yaml; numbers as text a person can read out or dial from
+    # another phone.
+    channels = get_library().channels.values()
+    assert channels
+    for channel in channels:
+        assert escape(channel.name) in html and escape(channel.where) in html
+        if channel.phone:
+            assert f'href="tel:{channel.phone}">{channel.phone}</a>' in html
     assert '<a class="channel-phone" href="tel:110">110</a>' in html
-    assert "终端服务商客服热线" in html and "号码印在机身背面" in html
     assert "服务码怎么用" in html and "A3" in html
     assert "<li><a" not in html.split('id="saved-pages"')[1].split("</ul>")[0]
 
