@@ -45,7 +45,7 @@ def test_locked_frozen_by_clicking_then_not_solved(live_server, phone, axe):
     open_assistant(phone, base)
     assert axe(phone) == []
     click_answer(phone, "机器被锁了", "/triage/locked/", base)
-    expect(phone.locator("#conversation .question").last).to_have_text("锁机的原因是哪一种？")
+    expect(phone.locator("#conversation .question").last).to_have_text("屏幕上的提示最像哪一句？")
     assert axe(phone) == []  # a question mid-way, after an HTMX step
     click_answer(phone, "账户被冻结", "/triage/locked/frozen/", base)
     card = phone.locator(".outcome-card").last
