@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES_CACHE = "hc-pages-v1"
 GUIDE = "/guides/unlock-locked-terminal/"
 NEVER_OPENED = "/guides/activate-new-terminal/"
+PRECACHES = "async () => (await caches.keys()).filter((name) => name.startsWith('hc-precache-'))"
 
 
 def controlled(page) -> None:
@@ -53,6 +54,8 @@ def test_opened_guides_read_offline_and_others_get_the_offline_page(
     assert live_server.url.startswith("http://localhost:")
     phone.goto(live_server.url + "/")
     controlled(phone)
+    first_precache = phone.evaluate(PRECACHES)
+    assert len(first_precache) == 1
     phone.goto(live_server.url + GUIDE)
     title = phone.get_by_role("heading", level=1).inner_text()
     wait_until_kept(phone, GUIDE)
@@ -93,6 +96,13 @@ def test_opened_guides_read_offline_and_others_get_the_offline_page(
         "async ([name, path]) => (await (await (await caches.open(name)).match(path)).text())"
         ".includes('编辑刚刚改过')",
         arg=[PAGES_CACHE, GUIDE],
+    )
+    # The content changed, so /sw.js did: the new worker took over quietly, its precache
+    # replaced the old one, and the kept pages stayed.
+    phone.wait_for_function(
+        f"async (old) => {{ const names = await ({PRECACHES})(); "
+        "return names.length === 1 && names[0] !== old; }",
+        arg=first_precache[0],
     )
     context.set_offline(True)
     phone.reload()
@@ -207,3 +217,17 @@ def test_without_service_workers_every_page_works_as_before(live_server, browser
     assert page.evaluate("navigator.serviceWorker?.controller ?? null") is None
     assert errors == []
     context.close()
+
+
+def test_an_assistant_step_offline_becomes_a_visit_the_worker_answers(live_server, context, phone):
+    phone.goto(live_server.url + "/")
+    controlled(phone)
+    phone.goto(live_server.url + "/triage/")
+    wait_until_kept(phone, "/triage/")
+    context.set_offline(True)
+    choice = phone.locator("a.choice[data-hx-get]").first
+    href = choice.get_attribute("href")
+    choice.click()
+    # htmx cannot reach the server; js/offline.js turns the click into a plain visit.
+    expect(phone).to_have_url(live_server.url + href)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("现在连不上网络")
