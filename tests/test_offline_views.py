@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -32,6 +34,16 @@ def test_service_worker_is_javascript_from_the_root_and_always_revalidated(clien
     source = response.content.decode()
     for event in ("install", "activate", "fetch"):
         assert f'addEventListener("{event}"' in source
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node checks the JavaScript syntax")
+def test_service_worker_and_its_registration_are_valid_javascript(client, tmp_path):
+    script = tmp_path / "sw.js"
+    script.write_bytes(client.get("/sw.js").content)
+    registration = finders.find("js/offline.js")
+    for path in (script, registration):
+        result = subprocess.run(["node", "--check", path], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
 
 
 def test_service_worker_answers_304_to_its_etag_and_head(client):
