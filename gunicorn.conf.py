@@ -19,6 +19,18 @@ max_requests_jitter = 500
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-# The TLS proxy in front is the only peer allowed to say the request came over https.
+# Method and path only: no query string (what merchants search for, ?feedback= after a vote)
+# and no User-Agent, so the log never links a visitor to what they searched or voted.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# The TLS proxy in front is the only peer allowed to say the request came over https
+# (Django checks the same list itself: DJANGO_TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27 opens a control socket shared by every instance of one user
+# (~/.gunicorn/gunicorn.ctl): a second instance would take it over and stopping either would
+# delete it. Off unless GUNICORN_CONTROL_SOCKET names a path of this instance's own.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
+control_socket_disable = not control_socket
+if control_socket:
+    control_socket_mode = 0o600
+# gunicorn must never face clients directly: slow clients are absorbed by the proxy in front
+# (deploy/nginx.conf buffers whole requests). Bind to loopback or a private address only.

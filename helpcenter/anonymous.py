@@ -12,7 +12,9 @@ of a token each one is checked the way a browser lets us check it:
   hash of its address for the length of one window; nothing about it reaches the database.
   Over the limit: a 429 page with ``Retry-After``.
 * When the cache (the database) cannot be reached, the write is refused with a 503 page: a
-  count that cannot be checked or stored is better lost than half-stored.
+  count that cannot be checked or stored is better refused than half-stored. After one such
+  failure, writes are refused at once for a few seconds (``helpcenter.health``), so a database
+  that hangs holds no more worker threads than the first few requests that found out.
 
 Usage, under ``@require_POST``::
 
@@ -38,6 +40,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
+
+from helpcenter.health import database_down, mark_database_down
 
 logger = logging.getLogger(__name__)
 
@@ -124,10 +128,13 @@ def anonymous_write(*, scope: str) -> Callable:
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not same_origin(request):
                 return refusal(request, status=403)
+            if database_down():
+                return refusal(request, status=503)
             try:
                 wait = over_limit(request, scope)
             except Exception:  # the cache lives in the database; it may be down
                 logger.warning("anonymous %s refused: rate limit store unavailable", scope)
+                mark_database_down()
                 return refusal(request, status=503)
             if wait:
                 return refusal(request, status=429, wait=wait)

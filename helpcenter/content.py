@@ -41,6 +41,8 @@ FRONT_MATTER_FIELDS = {
     "order",
     "reviewed",
 }
+# Said of a broken file whose last good version is still served.
+LAST_GOOD_NOTE = "网站仍在使用这个文件上一次正确保存的版本，改好后自动生效"
 REQUIRED_FIELDS = ("title", "summary", "category", "keywords", "updated")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -451,14 +453,35 @@ def load_synonyms(path: Path, problems: _Problems) -> tuple[frozenset[str], ...]
     return tuple(result)
 
 
-def load_library(root: Path) -> Library:
+def _failed(path: Path, problems: _Problems, since: int) -> bool:
+    return any(p.path == path for p in problems.items[since:])
+
+
+def load_library(root: Path, previous: Library | None = None) -> Library:
+    """Read everything under root. With ``previous`` (the library being replaced), a file that
+    is broken now (an editor's half-written save, a YAML slip) keeps its last good version;
+    the problem is still reported, so the check and /healthz name it."""
     problems = _Problems()
-    categories = load_categories(root / "categories.yaml", problems)
-    channels = load_channels(root / "contacts.yaml", problems)
-    synonyms = load_synonyms(root / "synonyms.yaml", problems)
+    loaded: dict[str, Any] = {}
+    for name, loader, kept in (
+        ("categories", load_categories, previous and previous.categories),
+        ("channels", load_channels, previous and previous.channels),
+        ("synonyms", load_synonyms, previous and previous.synonyms),
+    ):
+        path = root / f"{'contacts' if name == 'channels' else name}.yaml"
+        mark = len(problems.items)
+        loaded[name] = loader(path, problems)
+        if kept and _failed(path, problems, mark):
+            loaded[name] = kept
+            problems.add(path, 0, LAST_GOOD_NOTE)
+    categories, channels, synonyms = loaded["categories"], loaded["channels"], loaded["synonyms"]
+    kept_guides = {g.path: g for g in previous.guides.values()} if previous else {}
     guides: dict[str, Guide] = {}
     for path in sorted((root / "guides").glob("*.md")):
         guide = load_guide(path, problems)
+        if guide is None and path in kept_guides:
+            guide = kept_guides[path]
+            problems.add(path, 0, LAST_GOOD_NOTE)
         if guide is not None:
             guides[guide.slug] = guide
     aliases: dict[str, str] = {}
@@ -532,6 +555,7 @@ def get_library() -> Library:
     with _lock:
         signature = _signature(root)
         if _cached is None or _cached[0] != root or _cached[1] != signature:
-            _cached = (root, signature, load_library(root))
+            previous = _cached[2] if _cached and _cached[0] == root else None
+            _cached = (root, signature, load_library(root, previous))
         _checked_at = now
         return _cached[2]

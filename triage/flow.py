@@ -38,7 +38,7 @@ RESERVED_IDS = frozenset({SOLVED, UNSOLVED, "code", "qr", "ask"})
 SOLVED_LABEL, UNSOLVED_LABEL = "解决了", "还没解决"
 
 TOP_KEYS = {"start", "questions", "outcomes"}
-QUESTION_KEYS = {"question", "help", "free_text", "answers"}
+QUESTION_KEYS = {"question", "help", "free_text", "code_input", "answers"}
 ANSWER_KEYS = {"id", "label", "goto", "restart"}
 OUTCOME_KEYS = {
     "code",
@@ -50,7 +50,10 @@ OUTCOME_KEYS = {
     "contact",
     "next",
     "keywords",
+    "response_codes",
 }
+# The shape of a code in codes.yaml; codes/checks.py checks that each one exists there.
+RESPONSE_CODE_RE = re.compile(r"[0-9A-Z]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Node:
     free_text: bool
     answers: tuple[Answer, ...]
     line: int
+    code_input: bool = False  # the step shows a box for the code on the terminal's screen
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in self.answers if a.id == answer_id and not a.restart), None)
@@ -88,6 +92,7 @@ class Outcome:
     next: str
     keywords: tuple[str, ...]
     line: int
+    response_codes: tuple[str, ...] = ()  # codes typical of this outcome, linked to their cards
     # Resolved against the library when the tree is built, so a page costs no lookups.
     guide_title: str = ""
     section_title: str = ""
@@ -234,10 +239,12 @@ class _Builder:
         question = _text(entry.get("question"))
         if not question:
             self.problem(line, f"{where}：缺少 question（助手要问的话）")
-        free_text = entry.get("free_text", False)
-        if not isinstance(free_text, bool):
-            self.problem(_line(entry, "free_text"), f"{where}：free_text 应是 true 或 false")
-            free_text = False
+        flags = {}
+        for name in ("free_text", "code_input"):
+            flags[name] = entry.get(name, False)
+            if not isinstance(flags[name], bool):
+                self.problem(_line(entry, name), f"{where}：{name} 应是 true 或 false")
+                flags[name] = False
         raw_answers = entry.get("answers")
         if not isinstance(raw_answers, list) or not raw_answers:
             self.problem(_line(entry, "answers"), f"{where}：缺少 answers（至少一个回答按钮）")
@@ -255,9 +262,10 @@ class _Builder:
             id=node_id,
             question=question or node_id,
             help=_text(entry.get("help")),
-            free_text=free_text,
+            free_text=flags["free_text"],
             answers=tuple(answers),
             line=line,
+            code_input=flags["code_input"],
         )
 
     def answer(self, node_id: str, index: int, raw: Any, parent: _Mapping) -> Answer | None:
@@ -338,6 +346,7 @@ class _Builder:
         found = self.library.guides.get(guide)
         prevention = found.section("prevention") if found else None
         return Outcome(
+            response_codes=self.response_codes(entry, where),
             id=outcome_id,
             code=code,
             title=fields["title"] or outcome_id,
@@ -354,6 +363,18 @@ class _Builder:
             guide_url=guide_url,
             prevention_url=f"{found.url}#{prevention.anchor}" if found and prevention else "",
         )
+
+    def response_codes(self, entry: _Mapping, where: str) -> tuple[str, ...]:
+        raw = entry.get("response_codes") or []
+        # YAML reads 51 as a number; 03 and 00 must be quoted, which the message says.
+        codes = [str(c).strip().upper() for c in raw] if isinstance(raw, list) else None
+        if codes is None or not all(RESPONSE_CODE_RE.fullmatch(c) for c in codes):
+            self.problem(
+                _line(entry, "response_codes"),
+                f'{where}：response_codes 应是返回码列表，例如 ["A0", "99"]（要加引号）',
+            )
+            return ()
+        return tuple(codes)
 
     def section(self, entry: _Mapping, where: str) -> tuple[str, str, str, str, str]:
         slug, anchor = _text(entry.get("guide")), _text(entry.get("anchor"))
@@ -475,9 +496,7 @@ def _without_dangling(
                     answer.line,
                     f"问题 {node.id} 的回答 {answer.id}：goto 指向不存在的 {answer.goto!r}",
                 )
-        result[node.id] = Node(
-            node.id, node.question, node.help, node.free_text, tuple(kept), node.line
-        )
+        result[node.id] = replace(node, answers=tuple(kept))
     return result
 
 
@@ -566,8 +585,25 @@ def _check_graph(
         )
 
 
+_last_good: dict[Path, Tree] = {}
+
+
 def get_tree(library: Library) -> Tree:
-    return library.derive("triage_tree", load_tree)
+    """The tree of this library; while triage.yaml is unreadable (an editor's half-written
+    save), the last tree that loaded, with the new file's problems attached for the check."""
+    return library.derive("triage_tree", _tree_or_last_good)
+
+
+def _tree_or_last_good(library: Library) -> Tree:
+    tree = load_tree(library)
+    if tree.root is not None:
+        _last_good[tree.source] = tree
+        return tree
+    kept = _last_good.get(tree.source)
+    if kept is None:
+        return tree
+    note = TreeProblem(0, "网站仍在使用 triage.yaml 上一次正确保存的版本，改好后自动生效")
+    return replace(kept, problems=(*tree.problems, note))
 
 
 # --- walking ---------------------------------------------------------------------------------
