@@ -120,6 +120,9 @@ def lighthouse(base: str, folder: Path) -> None:
                     {1: "pass", None: "informative"}.get(audit["score"], f"score {audit['score']}")
                 )
                 print(f"      {audit_id}: {shown}")
+                if audit["score"] == 0:
+                    for item in audit.get("details", {}).get("items", [])[:3]:
+                        print(f"        {item.get('description') or item.get('url')}")
 
 
 def main() -> None:
