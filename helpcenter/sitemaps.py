@@ -29,4 +29,19 @@ class PageSitemap(Sitemap):
         return item
 
 
-SITEMAPS = {"pages": PageSitemap, "guides": GuideSitemap}
+class CodeSitemap(Sitemap):
+    """/codes/ and a card per response code (a shared card once, at its main code)."""
+
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self) -> list[str]:
+        from codes.content import get_codebook  # the codes app loads after this module
+
+        return ["/codes/", *(entry.url for entry in get_codebook(get_library()).entries)]
+
+    def location(self, item: str) -> str:
+        return item
+
+
+SITEMAPS = {"pages": PageSitemap, "guides": GuideSitemap, "codes": CodeSitemap}

@@ -1,0 +1,165 @@
+"""codes/search.py: a query that names a code puts that code's card first, everywhere search is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from codes.content import get_codebook
+from codes.search import code_documents, code_pins, codes_in
+from helpcenter import caching, search
+from helpcenter.content import get_library
+
+pytestmark = pytest.mark.django_db
+
+# How merchants type a code they saw: query, the code whose card must come first.
+PHRASINGS = [
+    ("刷卡显示51", "51"),
+    ("提示a0", "A0"),
+    ("返回码 97", "97"),
+    ("code 91", "91"),
+    ("51", "51"),
+    ("交易失败 51", "51"),
+    ("刷卡提示余额不足51", "51"),
+    ("pos机显示55密码错", "55"),
+    ("顾客刷卡出现 05", "05"),
+    ("校验错，请重新签到 A0", "A0"),
+    ("刷信用卡提示14无效卡号", "14"),
+    ("机器提示97终端未登记", "97"),
+    ("终端未登记 97怎么办", "97"),
+    ("错误码99", "99"),
+    ("应答码 A7", "A7"),
+    ("交易失败，请联系发卡行01", "01"),
+    ("刷卡失败03", "03"),
+    ("无效商户 03", "03"),
+    ("显示45请使用芯片", "45"),
+    ("交易超时68钱扣了", "68"),
+    ("98 交易超时", "98"),
+    ("撤销提示25", "25"),
+    ("退货失败 代码22", "22"),
+    ("退款显示 64 金额不匹配", "64"),
+    ("61 交易金额超限", "61"),
+    ("系统日切 90", "90"),
+    ("96 交换中心异常", "96"),
+    ("提示94重复交易", "94"),
+    ("卡过期 54", "54"),
+    ("返回码33", "33"),
+    ("密码错误次数超限 75", "75"),
+    ("38 密码超限", "38"),
+    ("刷卡出现 Ａ０", "A0"),
+    ("错误代码：12", "12"),
+    ("57 不允许此卡交易", "57"),
+    ("刷卡后提示77 请重新签到", "77"),
+    ("59卡片校验错", "59"),
+    ("pos提示62", "62"),
+    ("CODE:13", "13"),
+]
+
+# Numbers that are not codes: amounts, card, phone and operator numbers, times, rates, dates.
+NOT_CODES = [
+    "收了51元",
+    "51块钱没到账",
+    "操作员 01 密码忘了",
+    "主管 00 的密码",
+    "卡号 6222021234567890",
+    "手机号 13800138000",
+    "23:00 日切",
+    "费率 0.38",
+    "10 分钟到账",
+    "第10笔交易",
+    "2026-11-21 的钱没到账",
+    "终端号 12345678",
+    "机器用了 3 年",
+    "¥51",
+]
+
+
+def card_url(code: str) -> str:
+    return get_codebook(get_library()).get(code).url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pages():
+    caching.memory.clear()
+    yield
+    caching.memory.clear()
+
+
+def test_there_are_enough_phrasings_and_each_names_a_published_code():
+    assert len(PHRASINGS) >= 30
+    book = get_codebook(get_library())
+    assert [code for _, code in PHRASINGS if book.get(code) is None] == []
+
+
+@pytest.mark.parametrize(("query", "code"), PHRASINGS)
+def test_the_code_card_comes_first_in_search_with_pins(query, code):
+    results = search.search_with_hint(search.get_index(), query, limit=10, library=get_library())
+    assert results.hits[0].url == card_url(code)
+    assert results.hits[0].kind == "code"
+    # The pinned card is not listed a second time further down.
+    assert [h.url for h in results.hits].count(card_url(code)) == 1
+
+
+def test_the_code_card_comes_first_on_every_page_that_searches(client):
+    wrong = []
+    for query, code in PHRASINGS:
+        expected = card_url(code)
+        api = client.get("/api/search", {"q": query}).json()["results"][0]["url"]
+        page = first_link(client.get("/search/", {"q": query}), 'class="result-title"')
+        instant = client.get(
+            "/search/", {"q": query}, headers={"HX-Request": "true", "HX-Target": "instant-results"}
+        )
+        instant_first = first_link(instant, 'class="result-title"')
+        assistant = first_link(
+            client.get("/triage/ask/", {"q": query}), 'class="choice choice-guide"'
+        )
+        for where, url in (
+            ("api", api),
+            ("page", page),
+            ("instant", instant_first),
+            ("assistant", assistant),
+        ):
+            if url != expected:
+                wrong.append(f"{where}: {query} → {url} (expected {expected})")
+    assert wrong == []
+
+
+def first_link(response, marker: str) -> str:
+    body = response.content.decode()
+    for match in re.finditer(r'<a (?:class="[^"]*" )?href="([^"]+)"[^>]*>(.{0,80})', body):
+        if marker in match.group(0) or marker in body[match.start() - 40 : match.end()]:
+            return match.group(1)
+    return ""
+
+
+@pytest.mark.parametrize("query", NOT_CODES)
+def test_numbers_that_are_not_codes_pin_nothing(query):
+    assert code_pins(get_library(), query) == []
+
+
+def test_a_query_naming_two_codes_pins_both_in_order():
+    book = get_codebook(get_library())
+    assert [e.code for e in codes_in(book, "先是 A0 后来 51")] == ["A0", "51"]
+
+
+def test_codes_the_book_does_not_have_pin_nothing():
+    # Provider letter codes are not in codes.yaml; the shape alone is not enough.
+    assert code_pins(get_library(), "刷卡显示Z1") == []
+    assert code_pins(get_library(), "88") == []
+
+
+def test_screen_words_alone_find_the_card_through_its_document():
+    # No code in the query: the card is found by what the screen says.
+    hits = search.search(search.get_index(), "可用余额不足", limit=5)
+    assert card_url("51") in [h.url for h in hits]
+
+
+def test_each_card_is_one_document_that_names_a_guide_when_it_has_one():
+    documents = code_documents(get_library())
+    book = get_codebook(get_library())
+    assert len(documents) == len(book.entries)
+    by_url = {d.url: d for d in documents}
+    assert by_url["/codes/A0/"].guide_slug == "sign-in-after-power-off"
+    assert by_url["/codes/51/"].guide_slug == ""
+    assert {d.kind for d in documents} == {"code"}
