@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from helpcenter import yaml_lines
 from helpcenter.content import Library
+from helpcenter.yaml_lines import LineMapping, line_of
 
 CODES_FILE = "codes.yaml"
 # Two characters: digits ("51") or a capital letter and a digit ("A0"). Providers' own letter
@@ -157,57 +157,6 @@ def normalize_code(raw: str) -> str:
 # --- loading --------------------------------------------------------------------------------
 
 
-class _Mapping(dict):
-    """A YAML mapping that remembers its line, each key's line, and each value as written."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-    written: dict[str, Any]  # "03" stays "03" here even when YAML reads it as the number 3
-
-
-def _as_written(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_as_written(child) for child in node.value]
-    return None
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
-    loader.flatten_mapping(node)
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    mapping.written = {}
-    for key_node, value_node in node.value:
-        key = str(loader.construct_object(key_node, deep=True))
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-        mapping.written[key] = _as_written(value_node)
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _parse(text: str) -> Any:
-    loader = _Loader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-def _line(mapping: Any, key: str | None = None) -> int:
-    if isinstance(mapping, _Mapping):
-        return mapping.key_lines.get(key, mapping.line) if key else mapping.line
-    return 0
-
-
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -229,7 +178,7 @@ class _Builder:
     def problem(self, line: int, message: str) -> None:
         self.problems.append(CodeProblem(line, message))
 
-    def codes(self, entry: _Mapping, index: int) -> tuple[str, ...] | None:
+    def codes(self, entry: LineMapping, index: int) -> tuple[str, ...] | None:
         written = entry.written.get("code")
         raw = written if isinstance(written, list) else [written]
         if written in (None, "", []) or not all(isinstance(c, str) and c for c in raw):
@@ -241,18 +190,18 @@ class _Builder:
         bad = [c for c in codes if not CODE_RE.fullmatch(c)]
         if bad:
             self.problem(
-                _line(entry, "code"),
+                line_of(entry, "code"),
                 f"第 {index} 条：代码 {'、'.join(bad)} 格式不对"
                 "（两位数字，或大写字母加数字，如 A0）",
             )
             return None
         if len(set(codes)) != len(codes):
-            self.problem(_line(entry, "code"), f"第 {index} 条：同一个代码写了两次")
+            self.problem(line_of(entry, "code"), f"第 {index} 条：同一个代码写了两次")
             return None
         return codes
 
     def entry(self, entry: Any, index: int, line: int) -> ResponseCode | None:
-        if not isinstance(entry, _Mapping):
+        if not isinstance(entry, LineMapping):
             self.problem(line, f"第 {index} 条：应是“字段: 值”的形式")
             return None
         codes = self.codes(entry, index)
@@ -262,26 +211,26 @@ class _Builder:
         for key in entry:
             if key not in ENTRY_KEYS:
                 self.problem(
-                    _line(entry, key),
+                    line_of(entry, key),
                     f"{where}：未知字段 {key}（可用字段：{'、'.join(sorted(ENTRY_KEYS))}）",
                 )
         failed = False
         for name in REQUIRED_TEXT:
             if not _text(entry.get(name)):
-                self.problem(_line(entry, name), f"{where}：缺少 {name}")
+                self.problem(line_of(entry, name), f"{where}：缺少 {name}")
                 failed = True
         lists = {}
         for name in ("screens", "steps"):
             lists[name] = _texts(entry.get(name))
             if lists[name] is None:
-                self.problem(_line(entry, name), f"{where}：{name} 应是至少一项文字的列表")
+                self.problem(line_of(entry, name), f"{where}：{name} 应是至少一项文字的列表")
                 failed = True
         chosen: dict[str, Any] = {}
         for name, allowed in (("who", WHO), ("retry", RETRY)):
             chosen[name] = allowed.get(_text(entry.get(name)))
             if chosen[name] is None:
                 self.problem(
-                    _line(entry, name),
+                    line_of(entry, name),
                     f"{where}：{name} 只能是 {'、'.join(allowed)}（现在是 {entry.get(name)!r}）",
                 )
                 failed = True
@@ -300,17 +249,17 @@ class _Builder:
             line=line,
         )
 
-    def links(self, entry: _Mapping, where: str) -> tuple[GuideLink, ...]:
+    def links(self, entry: LineMapping, where: str) -> tuple[GuideLink, ...]:
         raw = entry.get("links")
         if raw is None:
             return ()
         if not isinstance(raw, list):
-            self.problem(_line(entry, "links"), f"{where}：links 应是列表")
+            self.problem(line_of(entry, "links"), f"{where}：links 应是列表")
             return ()
         links = []
         for item in raw:
-            line = _line(item) or _line(entry, "links")
-            if not isinstance(item, _Mapping) or not _text(item.get("guide")):
+            line = line_of(item) or line_of(entry, "links")
+            if not isinstance(item, LineMapping) or not _text(item.get("guide")):
                 self.problem(line, f"{where}：链接应写成 {{guide: 指南文件名, anchor: 锚点}}")
                 continue
             for key in item:
@@ -343,30 +292,20 @@ def load_codebook(library: Library) -> CodeBook:
     def result(entries: list[ResponseCode], by_code: dict[str, ResponseCode]) -> CodeBook:
         return CodeBook(source, tuple(entries), by_code, tuple(builder.problems))
 
-    try:
-        data = _parse(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        builder.problem(0, "文件不存在")
+    data, problems = yaml_lines.load(source)
+    for line, message in problems:
+        builder.problem(line, message)
+    if data is None:
         return result([], {})
-    except UnicodeDecodeError:
-        builder.problem(0, "文件不是 UTF-8 编码")
-        return result([], {})
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = " ".join(
-            filter(None, (getattr(exc, "context", None), getattr(exc, "problem", None)))
-        )
-        builder.problem((mark.line + 1) if mark else 0, f"YAML 格式错误：{what or exc}")
-        return result([], {})
-    raw_entries = data.get("codes") if isinstance(data, _Mapping) else None
+    raw_entries = data.get("codes") if isinstance(data, LineMapping) else None
     if not isinstance(raw_entries, list):
-        builder.problem(_line(data, "codes") or 1, "文件应有一个 codes: 列表")
+        builder.problem(line_of(data, "codes") or 1, "文件应有一个 codes: 列表")
         return result([], {})
 
     entries: list[ResponseCode] = []
     by_code: dict[str, ResponseCode] = {}
     for index, raw in enumerate(raw_entries, start=1):
-        built = builder.entry(raw, index, _line(raw) or _line(data, "codes"))
+        built = builder.entry(raw, index, line_of(raw) or line_of(data, "codes"))
         if built is None:
             continue
         taken = [c for c in built.codes if c in by_code]

@@ -18,11 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from django.urls import reverse
 
+from helpcenter import yaml_lines
 from helpcenter.content import Library
 from helpcenter.search import Document
+from helpcenter.yaml_lines import LineMapping, line_of
 
 TREE_FILE = "triage.yaml"
 SEGMENT_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -162,53 +163,6 @@ class Walk:
 # --- loading --------------------------------------------------------------------------------
 
 
-class _Mapping(dict):
-    """A YAML mapping that remembers its line, and the line of each key (for editors)."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(yaml.SafeLoader):
-    duplicates: list[tuple[str, int]]
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
-    loader.flatten_mapping(node)
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        key = str(key)  # YAML reads an id like 404 or yes as a number or a boolean
-        if key in mapping:
-            # Plain YAML keeps the last of two same-named nodes without a word; an editor who
-            # copied a block would lose one silently.
-            loader.duplicates.append((key, line))
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = line
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _parse(text: str) -> tuple[Any, list[tuple[str, int]]]:
-    loader = _Loader(text)
-    loader.duplicates = []
-    try:
-        return loader.get_single_data(), loader.duplicates
-    finally:
-        loader.dispose()
-
-
-def _line(mapping: Any, key: str | None = None) -> int:
-    if isinstance(mapping, _Mapping):
-        return mapping.key_lines.get(key, mapping.line) if key else mapping.line
-    return 0
-
-
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -222,17 +176,17 @@ class _Builder:
     def problem(self, line: int, message: str) -> None:
         self.problems.append(TreeProblem(line, message))
 
-    def unknown_keys(self, entry: _Mapping, allowed: set[str], where: str) -> None:
+    def unknown_keys(self, entry: LineMapping, allowed: set[str], where: str) -> None:
         for key in entry:
             if key not in allowed:
                 self.problem(
-                    _line(entry, key),
+                    line_of(entry, key),
                     f"{where}：未知字段 {key}（可用字段：{'、'.join(sorted(allowed))}）",
                 )
 
     def question(self, node_id: str, entry: Any, line: int) -> Node | None:
         where = f"问题 {node_id}"
-        if not isinstance(entry, _Mapping):
+        if not isinstance(entry, LineMapping):
             self.problem(line, f"{where}：应是“字段: 值”的形式")
             return None
         self.unknown_keys(entry, QUESTION_KEYS, where)
@@ -243,11 +197,11 @@ class _Builder:
         for name in ("free_text", "code_input"):
             flags[name] = entry.get(name, False)
             if not isinstance(flags[name], bool):
-                self.problem(_line(entry, name), f"{where}：{name} 应是 true 或 false")
+                self.problem(line_of(entry, name), f"{where}：{name} 应是 true 或 false")
                 flags[name] = False
         raw_answers = entry.get("answers")
         if not isinstance(raw_answers, list) or not raw_answers:
-            self.problem(_line(entry, "answers"), f"{where}：缺少 answers（至少一个回答按钮）")
+            self.problem(line_of(entry, "answers"), f"{where}：缺少 answers（至少一个回答按钮）")
             raw_answers = []
         answers: list[Answer] = []
         for index, raw in enumerate(raw_answers, start=1):
@@ -268,11 +222,11 @@ class _Builder:
             code_input=flags["code_input"],
         )
 
-    def answer(self, node_id: str, index: int, raw: Any, parent: _Mapping) -> Answer | None:
+    def answer(self, node_id: str, index: int, raw: Any, parent: LineMapping) -> Answer | None:
         where = f"问题 {node_id} 的第 {index} 个回答"
-        if not isinstance(raw, _Mapping):
+        if not isinstance(raw, LineMapping):
             self.problem(
-                _line(parent, "answers"), f"{where}：应写成 {{id: ..., label: ..., goto: ...}}"
+                line_of(parent, "answers"), f"{where}：应写成 {{id: ..., label: ..., goto: ...}}"
             )
             return None
         self.unknown_keys(raw, ANSWER_KEYS, where)
@@ -306,25 +260,25 @@ class _Builder:
 
     def outcome(self, outcome_id: str, entry: Any, line: int) -> Outcome | None:
         where = f"结果 {outcome_id}"
-        if not isinstance(entry, _Mapping):
+        if not isinstance(entry, LineMapping):
             self.problem(line, f"{where}：应是“字段: 值”的形式")
             return None
         self.unknown_keys(entry, OUTCOME_KEYS, where)
         fields = {name: _text(entry.get(name)) for name in ("code", "title", "summary")}
         for name, value in fields.items():
             if not value:
-                self.problem(_line(entry, name), f"{where}：缺少 {name}")
+                self.problem(line_of(entry, name), f"{where}：缺少 {name}")
         code = fields["code"]
         if code and not CODE_RE.fullmatch(code):
             self.problem(
-                _line(entry, "code"),
+                line_of(entry, "code"),
                 f"{where}：服务码 {code} 格式不对（一个大写字母加一到两位数字，例如 A3）",
             )
             code = ""
         guide, anchor, guide_title, section_title, guide_url = self.section(entry, where)
         channels = entry.get("channels")
         if not isinstance(channels, list) or not channels:
-            self.problem(_line(entry, "channels"), f"{where}：缺少 channels（至少一个联系渠道）")
+            self.problem(line_of(entry, "channels"), f"{where}：缺少 channels（至少一个联系渠道）")
             channels = []
         known_channels = []
         for channel_id in channels:
@@ -332,16 +286,16 @@ class _Builder:
                 known_channels.append(channel_id)
             else:
                 self.problem(
-                    _line(entry, "channels"),
+                    line_of(entry, "channels"),
                     f"{where}：联系渠道 {channel_id!r} 不在 contacts.yaml 里",
                 )
         contact = entry.get("contact", False)
         if not isinstance(contact, bool):
-            self.problem(_line(entry, "contact"), f"{where}：contact 应是 true 或 false")
+            self.problem(line_of(entry, "contact"), f"{where}：contact 应是 true 或 false")
             contact = False
         keywords = entry.get("keywords") or []
         if not isinstance(keywords, list):
-            self.problem(_line(entry, "keywords"), f"{where}：keywords 应是列表")
+            self.problem(line_of(entry, "keywords"), f"{where}：keywords 应是列表")
             keywords = []
         found = self.library.guides.get(guide)
         prevention = found.section("prevention") if found else None
@@ -364,39 +318,39 @@ class _Builder:
             prevention_url=f"{found.url}#{prevention.anchor}" if found and prevention else "",
         )
 
-    def response_codes(self, entry: _Mapping, where: str) -> tuple[str, ...]:
+    def response_codes(self, entry: LineMapping, where: str) -> tuple[str, ...]:
         raw = entry.get("response_codes") or []
         # YAML reads 51 as a number; 03 and 00 must be quoted, which the message says.
         codes = [str(c).strip().upper() for c in raw] if isinstance(raw, list) else None
         if codes is None or not all(RESPONSE_CODE_RE.fullmatch(c) for c in codes):
             self.problem(
-                _line(entry, "response_codes"),
+                line_of(entry, "response_codes"),
                 f'{where}：response_codes 应是返回码列表，例如 ["A0", "99"]（要加引号）',
             )
             return ()
         return tuple(codes)
 
-    def section(self, entry: _Mapping, where: str) -> tuple[str, str, str, str, str]:
+    def section(self, entry: LineMapping, where: str) -> tuple[str, str, str, str, str]:
         slug, anchor = _text(entry.get("guide")), _text(entry.get("anchor"))
         if not slug:
-            self.problem(_line(entry, "guide"), f"{where}：缺少 guide（指南的文件名）")
+            self.problem(line_of(entry, "guide"), f"{where}：缺少 guide（指南的文件名）")
             return "", anchor, "", "", ""
         if slug in self.library.aliases:
             self.problem(
-                _line(entry, "guide"),
+                line_of(entry, "guide"),
                 f"{where}：指南 {slug} 已改名为 {self.library.aliases[slug]}，请改过来",
             )
             slug = self.library.aliases[slug]
         guide = self.library.guides.get(slug)
         if guide is None:
-            self.problem(_line(entry, "guide"), f"{where}：指南 {slug} 不存在")
+            self.problem(line_of(entry, "guide"), f"{where}：指南 {slug} 不存在")
             return slug, anchor, "", "", ""
         if not anchor:
-            self.problem(_line(entry, "anchor"), f"{where}：缺少 anchor（指南里那一节的锚点）")
+            self.problem(line_of(entry, "anchor"), f"{where}：缺少 anchor（指南里那一节的锚点）")
             return slug, anchor, guide.title, "", guide.url
         section = guide.section(anchor)
         if section is None:
-            self.problem(_line(entry, "anchor"), f"{where}：指南 {slug} 里没有锚点 #{anchor}")
+            self.problem(line_of(entry, "anchor"), f"{where}：指南 {slug} 里没有锚点 #{anchor}")
             # Still useful: the guide's top is better than no link at all.
             return slug, anchor, guide.title, "", guide.url
         return slug, anchor, guide.title, section.title, f"{guide.url}#{anchor}"
@@ -409,25 +363,12 @@ def load_tree(library: Library) -> Tree:
     def empty() -> Tree:
         return Tree(source, "", {}, {}, {}, {}, tuple(builder.problems))
 
-    try:
-        data, duplicates = _parse(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        builder.problem(0, "文件不存在")
+    data, problems = yaml_lines.load(source)
+    for line, message in problems:
+        builder.problem(line, message)
+    if data is None:
         return empty()
-    except UnicodeDecodeError:
-        builder.problem(0, "文件不是 UTF-8 编码")
-        return empty()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        # The first line of PyYAML's message says what it expected; the rest repeats the mark.
-        what = " ".join(
-            filter(None, (getattr(exc, "context", None), getattr(exc, "problem", None)))
-        )
-        builder.problem((mark.line + 1) if mark else 0, f"YAML 格式错误：{what or exc}")
-        return empty()
-    for key, line in duplicates:
-        builder.problem(line, f"{key} 写了两次（后一个会覆盖前一个）")
-    if not isinstance(data, _Mapping):
+    if not isinstance(data, LineMapping):
         builder.problem(1, "文件应有 start、questions 和 outcomes 三部分")
         return empty()
     builder.unknown_keys(data, TOP_KEYS, "文件顶层")
@@ -439,27 +380,27 @@ def load_tree(library: Library) -> Tree:
         ("outcomes", builder.outcome, outcomes),
     ):
         entries = data.get(section)
-        if not isinstance(entries, _Mapping):
-            builder.problem(_line(data, section), f"缺少 {section}:（或它不是“id: 内容”的形式）")
+        if not isinstance(entries, LineMapping):
+            builder.problem(line_of(data, section), f"缺少 {section}:（或它不是“id: 内容”的形式）")
             continue
         for item_id, entry in entries.items():
             if not SEGMENT_RE.fullmatch(item_id):
                 builder.problem(
-                    _line(entries, item_id), f"id {item_id!r} 不合法（只用小写字母、数字和 -）"
+                    line_of(entries, item_id), f"id {item_id!r} 不合法（只用小写字母、数字和 -）"
                 )
                 continue
             if item_id in nodes or item_id in outcomes:
                 builder.problem(
-                    _line(entries, item_id), f"id {item_id} 同时用在问题和结果里，请改成不同的"
+                    line_of(entries, item_id), f"id {item_id} 同时用在问题和结果里，请改成不同的"
                 )
                 continue
-            built = build(item_id, entry, _line(entries, item_id))
+            built = build(item_id, entry, line_of(entries, item_id))
             if built is not None:
                 into[item_id] = built
 
     start = _text(data.get("start"))
     if start not in nodes:
-        builder.problem(_line(data, "start"), f"start 应是一个问题的 id，现在是 {start!r}")
+        builder.problem(line_of(data, "start"), f"start 应是一个问题的 id，现在是 {start!r}")
 
     nodes = _without_dangling(nodes, outcomes, builder)
     outcomes = _known_next(outcomes, nodes, builder)
