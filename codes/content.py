@@ -74,6 +74,14 @@ WHO = {
             "银行或网络暂时出了问题。过几分钟再试；超时的先查末笔，别重复收款。",
             ("provider-hotline",),
         ),
+        # 00 is not a failure, but merchants look it up too ("does 00 mean it went through?").
+        Who(
+            "none",
+            "没有问题",
+            "交易成功",
+            "不是错误：钱已经收到，不要再收一次。",
+            (),
+        ),
     )
 }
 RETRY = {

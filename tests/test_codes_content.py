@@ -137,6 +137,7 @@ def test_who_acts_matches_the_reference():
         "90": "system",
         "68": "system",
         "A0": "terminal",
+        "00": "none",  # a success: nobody has to fix anything
     }
     assert {c: book.get(c).who.id for c in expected} == expected
 
