@@ -41,13 +41,20 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # auth, sessions, messages and admin serve the staff pages only (insights); nothing on a
+    # public page reads request.user or the session, so public GETs set no cookie.
+    "django.contrib.admin",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
     "helpcenter",
     "triage",
     "codes",
+    "insights",
     "offline",
 ]
 
@@ -55,8 +62,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -74,6 +84,9 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
+                # Lazy: they touch the session only on the staff pages that use them.
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -171,6 +184,37 @@ SECURE_CSP = {
     # The service worker (/sw.js, offline reading); nothing else runs as a worker.
     "worker-src": [CSP.SELF],
 }
+
+# --- insights: what editors see (insights/) ------------------------------------------------
+# Counters wait in each process's memory and are written every few seconds or events.
+INSIGHTS_SYNC = False
+INSIGHTS_FLUSH_SECONDS = float(os.environ.get("HELPCENTER_INSIGHTS_FLUSH_SECONDS", "10"))
+INSIGHTS_FLUSH_EVENTS = int(os.environ.get("HELPCENTER_INSIGHTS_FLUSH_EVENTS", "500"))
+INSIGHTS_MAX_PENDING = 20000  # distinct counters waiting in one process
+# Bounds on what anonymous visitors can make us store.
+INSIGHTS_GAP_DAY_LIMIT = int(os.environ.get("HELPCENTER_INSIGHTS_GAP_DAY_LIMIT", "500"))
+INSIGHTS_MAX_ROWS = int(os.environ.get("HELPCENTER_INSIGHTS_MAX_ROWS", "500000"))
+# manage.py insights_prune deletes daily counters older than this.
+INSIGHTS_KEEP_DAYS = int(os.environ.get("HELPCENTER_INSIGHTS_KEEP_DAYS", "400"))
+# manage.py insights_digest also mails the week to these addresses (comma-separated).
+INSIGHTS_DIGEST_TO = env_list("HELPCENTER_INSIGHTS_DIGEST_TO", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "helpcenter@localhost")
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+        ),
+        "OPTIONS": {
+            "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+            "timeout": 10,
+        },
+    }
+}
+LOGIN_URL = "insights:login"
+LOGIN_REDIRECT_URL = "insights:staff"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,16 @@
+from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from helpcenter import views
 from helpcenter.sitemaps import SITEMAPS
+from insights import views as insights_views
 
 pages = [
     path("", views.home, name="home"),
     path("categories/<str:category_id>/", views.category, name="category"),
     path("guides/<str:slug>/", views.guide, name="guide"),
-    path("guides/<str:slug>/feedback/", views.guide_feedback, name="guide-feedback"),
+    path("guides/<str:slug>/feedback/", insights_views.guide_vote, name="guide-feedback"),
     path("search/", views.search_page, name="search"),
     path("api/search", views.search_api, name="search-api"),
 ]
@@ -17,6 +19,8 @@ urlpatterns = [
     path("", include((pages, "helpcenter"))),
     path("triage/", include("triage.urls")),
     path("codes/", include("codes.urls")),
+    path("", include("insights.urls")),
+    path("staff/admin/", admin.site.urls),
     path("", include("offline.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -10,16 +10,15 @@ from django.http import (
     HttpResponsePermanentRedirect,
     JsonResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from helpcenter import search
 from helpcenter.checks import current_errors, overdue_reviews
 from helpcenter.content import Library, get_library
-from helpcenter.models import GuideFeedback
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -73,35 +72,8 @@ def guide(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "toc": [s for s in found.sections if s.level == 2],
             "related": related,
             "channels": channels_for(library, found.channels),
-            "feedback": _feedback_answer(request),
         },
     )
-
-
-def _feedback_answer(request: HttpRequest) -> str:
-    answer = (request.GET.getlist("feedback") or [""])[0]
-    return answer if answer in FEEDBACK_ANSWERS else ""
-
-
-FEEDBACK_ANSWERS = {"yes": True, "no": False}
-
-
-@require_POST
-@vary_on_headers("HX-Request")
-def guide_feedback(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """ "这篇指南有帮助吗？": counted per guide for editors; nothing about the visitor is kept."""
-    library = get_library()
-    found = library.guides.get(slug)
-    if found is None:
-        raise Http404("没有这篇指南")
-    answer = (request.POST.getlist("helpful") or [""])[0]
-    if answer not in FEEDBACK_ANSWERS:
-        return bad_request(request, None)
-    GuideFeedback.objects.create(slug=found.slug, helpful=FEEDBACK_ANSWERS[answer])
-    if request.htmx:
-        context = {"guide": found, "feedback": answer}
-        return render(request, "helpcenter/guide.html#feedback", context)
-    return redirect(f"{found.url}?feedback={answer}#feedback")
 
 
 @require_GET
@@ -201,8 +173,6 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     results = search.search_with_hint(search.get_index(), query, limit=50, library=get_library())
     hits = results.hits
     instant = bool(request.htmx) and request.htmx.target == "instant-results"
-    if query and not hits and not instant:
-        search.record_gap(query)
     hits = fewer_outcomes(hits, most=MOST_OUTCOMES["instant" if instant else "page"])
     pages = max(1, -(-len(hits) // PAGE_SIZE))
     page = min(page_number(request), pages)

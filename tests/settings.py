@@ -15,3 +15,5 @@ STORAGES = {
 }
 CONTENT_CHECK_SECONDS = 0
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# Counters are written at once, in the request's thread (the in-memory database is per thread).
+INSIGHTS_SYNC = True

@@ -67,9 +67,6 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
     # With the library, registered pins come first (a code's card for "刷卡显示51").
     index, library = search.get_index(), get_library()
     hits = search.search_with_hint(index, query, limit=12, library=library).hits if query else []
-    if query and not hits:
-        # What merchants tell the assistant and nothing answers is a content gap too.
-        search.record_gap(query)
     walked = flow.walk(tree=tree, path=at)
     reply = {
         "kind": "ask",

@@ -1,0 +1,169 @@
+"""Daily counters, buffered in each process's memory and written in batches.
+
+``count()`` costs a dictionary update under a lock: a page never waits on the database. A
+background thread writes what has gathered every ``INSIGHTS_FLUSH_SECONDS``, or as soon as
+``INSIGHTS_FLUSH_EVENTS`` events are waiting; at exit the rest is written. With
+``INSIGHTS_SYNC = True`` (tests, one-off commands) each event is written at once.
+
+Writing is best effort and bounded: a database that fails or hangs costs the batch (logged with
+how many counts were lost), never an exception in a request. Storage is bounded too: at most
+``INSIGHTS_MAX_PENDING`` distinct keys wait in memory, at most ``INSIGHTS_GAP_DAY_LIMIT``
+distinct gap queries are kept per day, and no new row is added past ``INSIGHTS_MAX_ROWS``
+(existing counters still grow).
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import logging
+import os
+import threading
+from collections import Counter
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
+from django.db.models import F
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GAP = "gap"  # the kind whose distinct items are capped per day
+
+
+class Key(NamedTuple):
+    day: dt.date
+    kind: str
+    item: str
+    detail: str
+
+
+_lock = threading.Lock()
+_pending: Counter[Key] = Counter()
+_events_waiting = 0
+_dropped = 0  # events refused because the buffer was full, reported at the next flush
+_flusher: tuple[int, threading.Thread] | None = None  # (pid, thread): a fork needs its own
+_wake = threading.Event()
+
+
+def count(kind: str, item: str = "", detail: str = "", *, n: int = 1) -> None:
+    """Count one event for today (Beijing time). Never raises, never waits on the database."""
+    global _events_waiting, _dropped
+    key = Key(timezone.localdate(), kind, item, detail)
+    with _lock:
+        if key not in _pending and len(_pending) >= settings.INSIGHTS_MAX_PENDING:
+            _dropped += n
+            return
+        _pending[key] += n
+        _events_waiting += n
+        due = _events_waiting >= settings.INSIGHTS_FLUSH_EVENTS
+    if settings.INSIGHTS_SYNC:
+        flush()
+        return
+    _ensure_flusher()
+    if due:
+        _wake.set()
+
+
+def pending() -> dict[Key, int]:
+    with _lock:
+        return dict(_pending)
+
+
+def discard_pending() -> None:
+    """Forget what has not been written (tests)."""
+    global _events_waiting, _dropped
+    with _lock:
+        _pending.clear()
+        _events_waiting = _dropped = 0
+
+
+def flush() -> int:
+    """Write what is waiting; return how many events were stored. Never raises."""
+    global _events_waiting, _dropped
+    with _lock:
+        batch = dict(_pending)
+        _pending.clear()
+        _events_waiting = 0
+        dropped, _dropped = _dropped, 0
+    if dropped:
+        logger.warning("insights: %d events dropped, the buffer was full", dropped)
+    if not batch:
+        return 0
+    try:
+        return _write(batch)
+    except Exception:
+        logger.warning(
+            "insights: %d events lost, the database could not take them",
+            sum(batch.values()),
+            exc_info=True,
+        )
+        return 0
+
+
+def _write(batch: dict[Key, int]) -> int:
+    from insights.models import DailyCount
+
+    stored = 0
+    new: list[tuple[Key, int]] = []
+    with transaction.atomic():
+        # Writes first: on SQLite a transaction that reads before it writes can deadlock with
+        # another writer and fail at once instead of waiting for the lock.
+        for key, n in batch.items():
+            if DailyCount.objects.filter(**key._asdict()).update(count=F("count") + n):
+                stored += n
+            else:
+                new.append((key, n))
+        if not new:
+            return stored
+        # The caps only ever refuse new rows; existing counters always grow.
+        rows = DailyCount.objects.count()
+        gaps_today: dict[dt.date, int] = {}
+        for key, n in sorted(new, key=lambda kn: -kn[1]):
+            if rows >= settings.INSIGHTS_MAX_ROWS:
+                break
+            if key.kind == GAP:
+                if key.day not in gaps_today:
+                    gaps_today[key.day] = DailyCount.objects.filter(day=key.day, kind=GAP).count()
+                if gaps_today[key.day] >= settings.INSIGHTS_GAP_DAY_LIMIT:
+                    continue
+                gaps_today[key.day] += 1
+            try:
+                with transaction.atomic():
+                    DailyCount.objects.create(**key._asdict(), count=n)
+            except IntegrityError:
+                # Another process added the row since our update: add to it instead.
+                DailyCount.objects.filter(**key._asdict()).update(count=F("count") + n)
+            else:
+                rows += 1
+            stored += n
+    return stored
+
+
+def _ensure_flusher() -> None:
+    global _flusher
+    pid = os.getpid()
+    if _flusher is not None and _flusher[0] == pid and _flusher[1].is_alive():
+        return
+    with _lock:
+        if _flusher is not None and _flusher[0] == pid and _flusher[1].is_alive():
+            return
+        thread = threading.Thread(target=_flush_forever, name="insights-flush", daemon=True)
+        _flusher = (pid, thread)
+        thread.start()
+
+
+def _flush_forever() -> None:
+    while True:
+        _wake.wait(timeout=settings.INSIGHTS_FLUSH_SECONDS)
+        _wake.clear()
+        flush()
+        # This thread's own connection: closed, so a stopped database is retried afresh.
+        connections.close_all()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    if _pending:
+        flush()

@@ -1,0 +1,87 @@
+"""In chromium: walk the assistant, vote 没解决 with a reason, then read it on the staff page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.test_flow import write_tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+def beacon_after(page: Page, action) -> None:
+    """Do something that makes the page send a beacon, and wait until the server took it."""
+    with page.expect_response(lambda r: r.url.endswith("/insights/event")) as answered:
+        action()
+    assert answered.value.status == 204
+
+
+def test_counts_from_the_assistant_and_a_vote_reach_the_staff_page(
+    live_server, phone, axe, content_dir, artifacts
+):
+    from django.contrib.auth.models import User
+
+    write_tree(content_dir)
+    User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    base = live_server.url
+
+    # The assistant: in, two answers, an outcome, then "not solved".
+    beacon_after(phone, lambda: phone.goto(base + "/triage/"))
+    for label in ("机器被锁了", "不确定", "还没解决"):
+        link = phone.locator("#answers").get_by_role("link", name=label).first
+        beacon_after(phone, link.click)
+    expect(phone.locator("#conversation .question").last).to_have_text("抱歉，没能帮您解决")
+
+    # A guide: read it, answer 没解决, give a reason.
+    beacon_after(phone, lambda: phone.goto(base + "/guides/unlock-locked-terminal/#symptoms"))
+    phone.get_by_role("button", name="没解决").click()
+    box = phone.locator("#feedback")
+    expect(box).to_contain_text("抱歉没有帮上忙")
+    expect(box.locator("textarea.agent-text")).to_contain_text("里的“症状”")
+    expect(box.get_by_role("button", name="复制这段话")).to_be_visible()
+    box.get_by_label("步骤不管用").check()
+    box.get_by_role("button", name="告诉我们").click()
+    expect(box).to_contain_text("收到，谢谢")
+    assert axe(phone) == []  # the answer box on the guide, after two htmx swaps
+
+    # Staff: the login first, then the page with those counts and charts.
+    phone.goto(base + "/staff/insights/")
+    expect(phone).to_have_url(base + "/staff/login/?next=/staff/insights/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("编辑登录")
+    assert axe(phone) == []
+    phone.get_by_label("用户名").fill("editor")
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    expect(phone).to_have_url(base + "/staff/insights/")
+
+    least_helpful = phone.locator("section", has=phone.locator("#least-helpful"))
+    row = least_helpful.get_by_role("row", name="POS 机被锁定")
+    expect(row).to_contain_text("步骤不管用 1")
+    expect(row.locator("td").first).to_have_text("1")
+    most_viewed = phone.locator("section", has=phone.locator("#most-viewed"))
+    expect(most_viewed.get_by_role("row", name="POS 机被锁定").locator("td").first).to_have_text(
+        "1"
+    )
+    funnel = phone.locator(".funnel-table")
+    first = funnel.get_by_role("row", name="您的 POS 机遇到了什么问题？")
+    expect(first).to_contain_text("机器被锁了 1")
+    expect(first.locator("td").nth(0)).to_have_text("1")  # arrived
+    expect(funnel.get_by_role("row", name="锁机的原因是哪一种？")).to_contain_text("不确定 1")
+    outcome = phone.get_by_role("row", name="看不出为什么被锁")
+    expect(outcome).to_contain_text("T2")
+    expect(outcome.locator("td").nth(3)).to_have_text("1")  # 没解决
+    expect(phone.locator("svg.chart-spark")).to_have_count(4)
+    expect(phone.locator(".funnel-table svg .chart-fill").first).to_have_attribute("width", "100.0")
+    # Works on a 360 px phone: nothing wider than the screen except inside scrolling tables.
+    overflow = phone.evaluate("document.documentElement.scrollWidth")
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 360.5 && !e.closest('.table-scroll'))"
+        ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert overflow <= 360, wide
+    assert axe(phone) == []
+    phone.screenshot(path=str(artifacts / "insights-staff-360.png"), full_page=True)
