@@ -212,3 +212,16 @@ def test_outcomes_where_a_code_is_typical_link_its_card(client):
     body = text(client.get("/triage/sign-in/failed/"))
     for code in ("A0", "99", "77"):
         assert f'<a href="/codes/{code}/">返回码 {code}</a>' in body
+
+
+def test_a_response_code_in_the_service_code_box_points_to_its_card(client):
+    # The home page has two boxes; "51" in the assistant's one is the code on the screen.
+    response = client.get("/triage/code/", {"code": "51"})
+    assert response.status_code == 404
+    assert '<a href="/codes/51/">返回码 51 是什么意思</a>' in text(response)
+    assert (
+        "/codes/"
+        not in text(client.get("/triage/code/", {"code": "X9"}))
+        .split("没有找到服务码")[1]
+        .split("</li>")[0]
+    )

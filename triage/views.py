@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from codes.content import get_codebook
 from helpcenter import search
 from helpcenter.content import get_library
 from helpcenter.views import HtmxHttpRequest, channels_for, clean_query
@@ -90,7 +91,7 @@ def code(request: HtmxHttpRequest) -> HttpResponse:
     if url:
         return HttpResponseRedirect(url)
     walked = flow.walk(tree=tree, path=())
-    reply = {"kind": "code", "code": typed}
+    reply = {"kind": "code", "code": typed, "response_code_url": _response_code_url(typed)}
     return _reply(
         request, walked=walked, tree=tree, said=f"服务码 {typed}", reply=reply, status=404
     )
@@ -111,6 +112,13 @@ def qr(request: HtmxHttpRequest) -> HttpResponse:
         out, kind="svg", scale=1, border=2, xmldecl=False, omitsize=True, title="本页链接"
     )
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+def _response_code_url(typed: str) -> str:
+    """ "51" typed into the service-code box is most likely the code on the terminal's screen."""
+    if get_codebook(get_library()).get(typed) is None:
+        return ""
+    return reverse("codes:card", args=[typed])
 
 
 # --- rendering ---------------------------------------------------------------------------------
