@@ -85,3 +85,23 @@ def test_counts_from_the_assistant_and_a_vote_reach_the_staff_page(
     assert overflow <= 360, wide
     assert axe(phone) == []
     phone.screenshot(path=str(artifacts / "insights-staff-360.png"), full_page=True)
+
+
+def test_searches_opened_results_and_code_look_ups_are_counted(live_server, page):
+    from insights.models import DailyCount
+
+    base = live_server.url
+    beacon_after(page, lambda: page.goto(base + "/search/?q=机器锁住了"))
+    result = page.locator(".results a").first
+    href = result.get_attribute("href")
+    with page.expect_response(
+        lambda r: r.url.endswith("/insights/event") and "k=open" in (r.request.post_data or "")
+    ) as answered:
+        result.click()
+    assert answered.value.status == 204
+    beacon_after(page, lambda: page.goto(base + "/search/?q=恐龙蛋"))
+    beacon_after(page, lambda: page.goto(base + "/codes/51/"))
+    kinds = set(DailyCount.objects.values_list("kind", "item"))
+    assert ("search-hit", "") in kinds and ("search-empty", "") in kinds
+    assert ("gap", "恐龙蛋") in kinds and ("code", "51") in kinds
+    assert href.startswith("/guides/") and ("search-open", href.split("/")[2]) in kinds
