@@ -181,3 +181,10 @@ def _valid_body() -> str:
     from tests.factories import VALID_BODY
 
     return VALID_BODY
+
+
+def test_a_broken_codes_file_shows_up_in_the_content_errors_for_healthz(content_dir):
+    from helpcenter.checks import current_errors
+
+    write_codes(content_dir, GOOD.replace("    who: card-bank\n", "    who: bank\n", 1))
+    assert any("codes.yaml:5: 返回码 51：who 只能是" in error for error in current_errors())
