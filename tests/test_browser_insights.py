@@ -105,3 +105,10 @@ def test_searches_opened_results_and_code_look_ups_are_counted(live_server, page
     assert ("search-hit", "") in kinds and ("search-empty", "") in kinds
     assert ("gap", "恐龙蛋") in kinds and ("code", "51") in kinds
     assert href.startswith("/guides/") and ("search-open", href.split("/")[2]) in kinds
+
+
+def test_the_thanks_page_after_a_vote_without_javascript_is_accessible(live_server, phone, axe):
+    phone.goto(live_server.url + "/guides/unlock-locked-terminal/feedback/thanks/?answer=no")
+    expect(phone.get_by_role("heading", level=2)).to_have_text("谢谢您的反馈")
+    expect(phone.locator("textarea.agent-text")).to_contain_text("POS 机被锁定")
+    assert axe(phone) == []
