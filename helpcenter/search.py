@@ -32,15 +32,24 @@ return nothing for ordinary queries.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import heapq
 import html
+import itertools
+import logging
 import math
 import operator
+import os
+import pickle
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from django.utils.html import escape
@@ -49,6 +58,8 @@ from django.utils.safestring import SafeString, mark_safe
 from helpcenter.content import Library, get_library
 
 DocumentKind = Literal["guide", "section", "outcome", "code"]
+
+logger = logging.getLogger(__name__)
 
 K1 = 1.2
 
@@ -80,6 +91,18 @@ TRIGRAM_SHARE = 0.25  # of the phrase bonus, per trigram
 # than the top of a guide whose title matched.
 SECTION_SHARE_FOR_ANCHOR = 0.15
 SUBSECTION_ANCHOR_WEIGHT = 0.5
+# Postings keep weights as 16-bit integers: a weight times this (BM25 field weights stay
+# below 64, so the step is 0.001).
+WEIGHT_SCALE = 1024
+# A query scores the sections of this many units at least (ranked by what they could score),
+# and checks exact wording in a unit's few best sections only: a query's cost stays
+# independent of the library's size.
+SHORTLIST = 40
+SECTIONS_CHECKED = 4
+# Units a term's best-section postings keep, those where it weighs most ("champion lists"):
+# a common term costs no more than a rare one when shortlisting; below this many units the
+# ranking is exact.
+CHAMPIONS = 400
 
 # Pinyin and homophones: a pair of characters no unit holds costs this much on a reading's
 # path (a pair some unit holds earns log(1 + units)); a character the merchant typed is kept
@@ -185,21 +208,25 @@ class SynonymGroup:
 
 @dataclass(frozen=True, slots=True)
 class Index:
-    """Postings for the fields a guide shares (per unit) and for each section (per document).
+    """Postings for the fields a guide shares (per unit), for its sections at their best (per
+    unit), and for each section (per document).
 
-    A unit is a guide (its guide document and sections) or a single outcome. Postings map a
-    term to parallel arrays of ids and precomputed, already saturated BM25 field weights, so a
-    query only multiplies by IDF and adds.
+    A unit is a guide (its guide document and sections) or a single outcome; a unit's
+    documents are adjacent, ``unit_start[u]`` to ``unit_start[u + 1]``. Postings map a term to
+    parallel arrays of ascending ids and precomputed, already saturated BM25 weights (times
+    WEIGHT_SCALE, as 16-bit integers), so a query only multiplies by IDF and adds. A query
+    ranks units on ``unit_postings`` and ``best_postings`` (a section's best possible share),
+    then scores only the sections of the units that can still win.
     """
 
     documents: tuple[Document, ...]
-    doc_unit: array  # unit id of each document
+    unit_start: array  # first document of each unit, then the number of documents
     unit_fallback: array  # document shown when a unit matched on its shared fields only
     unit_postings: dict[str, tuple[array, array]]
+    best_postings: dict[str, tuple[array, array]]  # unit -> its best section's weight
     doc_postings: dict[str, tuple[array, array]]
     idf: dict[str, float]
     unit_phrase_text: tuple[str, ...]  # normalised title, keywords, summary, no spaces
-    doc_phrase_text: tuple[str, ...]  # normalised section title and text, no spaces
     synonyms: tuple[SynonymGroup, ...]
     sounds: Sounds
 
@@ -308,9 +335,28 @@ def _post(rows: dict[str, tuple[array, array]], key: int, weights: dict[str, flo
     for term, weight in weights.items():
         row = rows.get(term)
         if row is None:
-            row = rows[term] = (array("I"), array("f"))
+            row = rows[term] = (array("I"), array("H"))
         row[0].append(key)
-        row[1].append(weight)
+        row[1].append(min(0xFFFF, round(weight * WEIGHT_SCALE)))
+
+
+def _narrowed(rows: dict[str, tuple[array, array]], count: int) -> dict[str, tuple[array, array]]:
+    """Ids as 16-bit integers when they fit: half the memory of the largest postings."""
+    if count > 0xFFFF:
+        return rows
+    return {term: (array("H", ids), weights) for term, (ids, weights) in rows.items()}
+
+
+def _champions(rows: dict[str, tuple[array, array]]) -> dict[str, tuple[array, array]]:
+    """Each term's CHAMPIONS best units only: enough to shortlist, a bounded cost per term."""
+    for term, (ids, weights) in rows.items():
+        if len(ids) > CHAMPIONS:
+            kept = sorted(heapq.nlargest(CHAMPIONS, range(len(ids)), key=weights.__getitem__))
+            rows[term] = (
+                array(ids.typecode, (ids[i] for i in kept)),
+                array("H", (weights[i] for i in kept)),
+            )
+    return rows
 
 
 def _average(texts: Iterable[str]) -> float:
@@ -318,14 +364,21 @@ def _average(texts: Iterable[str]) -> float:
     return sum(lengths) / len(lengths) if lengths else 0.0
 
 
+def _by_unit(documents: Iterable[Document]) -> tuple[Document, ...]:
+    """The documents with each unit's together, units in order of first appearance."""
+    order: dict[tuple[str, str], int] = {}
+    keyed = [(order.setdefault(_unit_key(d), len(order)), n, d) for n, d in enumerate(documents)]
+    keyed.sort(key=lambda row: row[:2])
+    return tuple(d for _, _, d in keyed)
+
+
 def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]] = ()) -> Index:
     """Index documents (``guide_documents`` and any extra ones) with synonym groups for queries."""
-    documents = tuple(documents)
+    documents = _by_unit(documents)
     unit_ids: dict[tuple[str, str], int] = {}
     unit_text: list[tuple[str, str, str]] = []  # normalised title, keywords, summary
     unit_fallback: list[int] = []
-    unit_docs: list[list[int]] = []
-    doc_unit = array("I")
+    unit_start = array("I")
     doc_text: list[tuple[str, str] | None] = []  # normalised section title, text
 
     # First pass: normalise, and learn the average field lengths BM25 needs. Lengths are in
@@ -341,24 +394,26 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
                 (normalize(document.guide_title), normalize(keywords), normalize(document.summary))
             )
             unit_fallback.append(number)
-            unit_docs.append([])
+            unit_start.append(number)
         elif document.kind == "guide":
             unit_fallback[unit] = number
-        doc_unit.append(unit)
         if document.kind == "guide":
             # Its title, keywords and summary are the unit's fields already.
             doc_text.append(None)
         else:
             doc_text.append((normalize(document.section_title), normalize(document.text)))
-            unit_docs[unit].append(number)
+    unit_start.append(len(documents))
 
-    avg_title, avg_keywords, avg_summary = (_average(f) for f in zip(*unit_text, strict=True))
+    avg_title, avg_keywords, avg_summary = (
+        _average(f) for f in (zip(*unit_text, strict=True) if unit_text else ((), (), ()))
+    )
     present = [t for t in doc_text if t is not None]
     avg_section_title = _average(t[0] for t in present)
     avg_body = _average(t[1] for t in present)
 
     # Second pass, one unit at a time so only one unit's term counts are ever held.
     unit_rows: dict[str, tuple[array, array]] = {}
+    best_rows: dict[str, tuple[array, array]] = {}
     doc_rows: dict[str, tuple[array, array]] = {}
     frequency: Counter[str] = Counter()
     headings: set[str] = set()  # terms of titles and keywords: words, not chance neighbours
@@ -372,7 +427,10 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
         )
         _post(unit_rows, unit, weights)
         seen = set(weights)
-        for number in unit_docs[unit]:
+        best: dict[str, float] = {}
+        for number in range(unit_start[unit], unit_start[unit + 1]):
+            if doc_text[number] is None:
+                continue
             section_title, text = doc_text[number]
             section_terms = _terms(section_title)
             headings.update(section_terms)
@@ -380,8 +438,15 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
                 _field_weights(SECTION_TITLE, section_terms, len(section_title), avg_section_title),
                 _field_weights(BODY, _terms(text), len(text), avg_body),
             )
+            # How readily a section is the landing place scales all it scores.
+            anchor_weight = documents[number].anchor_weight
+            for term, weight in weights.items():
+                weights[term] = weight = weight * anchor_weight
+                if weight > best.get(term, 0.0):
+                    best[term] = weight
             _post(doc_rows, number, weights)
-            seen.update(weights)
+        _post(best_rows, unit, best)
+        seen.update(best)
         frequency.update(seen)
 
     # IDF counts units (guides, outcomes), the things a merchant gets back, not sections.
@@ -390,13 +455,13 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
 
     return Index(
         documents=documents,
-        doc_unit=doc_unit,
+        unit_start=unit_start,
         unit_fallback=array("I", unit_fallback),
-        unit_postings=unit_rows,
-        doc_postings=doc_rows,
+        unit_postings=_narrowed(unit_rows, total),
+        best_postings=_narrowed(_champions(best_rows), total),
+        doc_postings=_narrowed(doc_rows, len(documents)),
         idf=idf,
         unit_phrase_text=tuple("".join(t).replace(" ", "") for t in unit_text),
-        doc_phrase_text=tuple("".join(t or ()).replace(" ", "") for t in doc_text),
         synonyms=_synonym_groups(synonyms),
         sounds=_sounds(frequency, headings),
     )
@@ -601,6 +666,8 @@ def _homophone(sounds: Sounds, run: str) -> str | None:
     """
     if not 2 <= len(run) <= HOMOPHONE_MAX_CHARS or not CANTONESE_CHARS.isdisjoint(run):
         return None
+    if all(a + b in sounds.words for a, b in itertools.pairwise(run)):
+        return None  # every pair is a word of some title or keyword: nothing slipped
     slots: list[list[tuple[int, int, str, float]]] = []
     for position, typed in enumerate(run):
         options = {typed: KEEP_TYPED}
@@ -652,7 +719,86 @@ def _build_library_index(library: Library) -> Index:
     documents: list[Document] = []
     for source in _sources.values():
         documents.extend(source(library))
-    return build_index(documents, library.synonyms)
+    folder = _cache_folder()
+    if folder is None:
+        return build_index(documents, library.synonyms)
+    path = folder / f"{_fingerprint(documents, library.synonyms)}.pickle"
+    index = _load_cached(path, documents)
+    if index is None:
+        index = build_index(documents, library.synonyms)
+        _store(path, index)
+    return index
+
+
+# --- the index on disk -------------------------------------------------------------------
+# Building the index of a large library takes seconds; loading it takes a fraction of one.
+# The first process to need an index for some content builds it and writes it under var/;
+# every other worker, and every restart, loads that file. The file's name is a digest of
+# everything the index is built from (each document, the synonyms, this module's source and
+# pypinyin's version), so changed content or code never meets a stale index. Only this
+# process writes there and only it reads back (pickle: the folder is the site's own var/).
+
+INDEX_FILES_KEPT = 3
+
+
+def _cache_folder() -> Path | None:
+    from django.conf import settings
+
+    folder = getattr(settings, "SEARCH_INDEX_DIR", Path(settings.BASE_DIR) / "var" / "search-index")
+    return Path(folder) if folder else None
+
+
+@functools.cache
+def _code_version() -> bytes:
+    from importlib.metadata import version
+
+    source = Path(__file__).read_bytes()
+    return hashlib.blake2b(source + version("pypinyin").encode(), digest_size=16).digest()
+
+
+def _fingerprint(documents: list[Document], synonyms: Iterable[frozenset[str]]) -> str:
+    digest = hashlib.blake2b(_code_version(), digest_size=20)
+    for d in documents:
+        fields = (d.kind, d.url, d.guide_slug, d.guide_title, d.section_title, d.text, d.summary)
+        digest.update(
+            "\x1f".join((*fields, "\x1e".join(d.keywords), repr(d.anchor_weight))).encode()
+        )
+        digest.update(b"\x1d")
+    for group in sorted(sorted(g) for g in synonyms):
+        digest.update("\x1e".join(group).encode() + b"\x1d")
+    return digest.hexdigest()
+
+
+def _load_cached(path: Path, documents: list[Document]) -> Index | None:
+    try:
+        with path.open("rb") as file:
+            index = pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a torn or foreign file: build afresh and overwrite it
+        logger.warning("search index file %s could not be read; rebuilding", path.name)
+        return None
+    if not isinstance(index, Index) or len(index.unit_start) < 1:
+        return None
+    # The documents are not in the file: the library holds their text already.
+    documents = _by_unit(documents)
+    if index.unit_start[-1] != len(documents):
+        return None
+    return replace(index, documents=documents)
+
+
+def _store(path: Path, index: Index) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(replace(index, documents=()), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)  # readers see the whole file or none
+        older = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in older[:-INDEX_FILES_KEPT]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        logger.warning("search index could not be written to %s", path.parent, exc_info=True)
 
 
 def get_index() -> Index:
@@ -789,17 +935,39 @@ def parse_query(index: Index, query: str) -> Query:
 
 
 def _accumulate(
-    postings: dict[str, tuple[array, array]], terms: dict[str, float], idf: dict[str, float]
+    postings: dict[str, tuple[array, array]], factors: dict[str, float]
 ) -> dict[int, float]:
     scores: dict[int, float] = defaultdict(float)
-    for term, weight in terms.items():
+    for term, factor in factors.items():
         found = postings.get(term)
         if found is None:
             continue
-        factor = weight * idf[term]
         for key, value in zip(*found, strict=True):
             scores[key] += factor * value
     return scores
+
+
+def _section_scores(
+    postings: dict[str, tuple[array, array]], factors: dict[str, float], start: int, end: int
+) -> dict[int, float]:
+    """Scores of documents ``start`` to ``end`` (one unit's): a binary search per term."""
+    scores: dict[int, float] = defaultdict(float)
+    for term, factor in factors.items():
+        found = postings.get(term)
+        if found is None:
+            continue
+        ids, weights = found
+        position, stop = bisect_left(ids, start), len(ids)
+        while position < stop and (number := ids[position]) < end:
+            scores[number] += factor * weights[position]
+            position += 1
+    return scores
+
+
+def _section_phrase_text(document: Document) -> str:
+    # Lower case without spaces is close enough to normalised for a substring test, and
+    # costs a microsecond where normalising a section costs fifty.
+    return f"{document.section_title}{document.text}".lower().replace(" ", "")
 
 
 def _phrase_bonus(phrase_text: str, query: Query, whole: float) -> float:
@@ -823,42 +991,36 @@ def search(index: Index, query: str, *, limit: int = 10) -> list[Hit]:
 def _search(index: Index, parsed: Query, *, limit: int) -> list[Hit]:
     if not parsed.terms or limit <= 0:
         return []
-    unit_scores = _accumulate(index.unit_postings, parsed.terms, index.idf)
-    doc_scores = _accumulate(index.doc_postings, parsed.terms, index.idf)
-
-    docs_of_unit: dict[int, list[int]] = defaultdict(list)
-    for number in doc_scores:
-        docs_of_unit[index.doc_unit[number]].append(number)
-
-    weight = [d.anchor_weight for d in index.documents]
-
-    def best_section(unit: int) -> tuple[float, int]:
-        return max(
-            ((doc_scores[d] * weight[d], d) for d in docs_of_unit.get(unit, ())),
-            default=(0.0, -1),
-        )
-
-    candidates = {
-        u: unit_scores.get(u, 0.0) + best_section(u)[0] for u in {*unit_scores, *docs_of_unit}
-    }
-    # Exact wording only reorders what BM25 already found; checking it for the top few keeps
-    # a query's cost independent of the library's size.
-    shortlist = sorted(candidates, key=candidates.__getitem__, reverse=True)[: max(limit * 3, 30)]
+    idf = index.idf
+    factors = {t: w * idf[t] / WEIGHT_SCALE for t, w in parsed.terms.items() if t in idf}
+    unit_scores = _accumulate(index.unit_postings, factors)
+    # What each unit could score at most: its fields plus, per term, its best section.
+    bounds = _accumulate(index.best_postings, factors)
+    for unit, score in unit_scores.items():
+        bounds[unit] += score
+    # Exact wording only reorders what BM25 already found; scoring sections and checking
+    # wording for the units that can still win keeps a query's cost independent of the
+    # library's size.
+    shortlist = heapq.nlargest(max(limit * 3, SHORTLIST), bounds, key=bounds.__getitem__)
+    documents = index.documents
     ranked = []
     for unit in shortlist:
+        start, end = index.unit_start[unit], index.unit_start[unit + 1]
+        section_scores = _section_scores(index.doc_postings, factors, start, end)
+        best = sorted(section_scores, key=section_scores.__getitem__, reverse=True)
+        best = best[:SECTIONS_CHECKED]
+        phrase_texts = {d: _section_phrase_text(documents[d]) for d in best}
         unit_score = unit_scores.get(unit, 0.0)
         unit_score += _phrase_bonus(index.unit_phrase_text[unit], parsed, PHRASE_IN_GUIDE_BONUS)
         section_score, section = max(
             (
                 (
-                    (
-                        doc_scores[d]
-                        + _phrase_bonus(index.doc_phrase_text[d], parsed, PHRASE_IN_SECTION_BONUS)
-                    )
-                    * weight[d],
+                    section_scores[d]
+                    + _phrase_bonus(phrase_texts[d], parsed, PHRASE_IN_SECTION_BONUS)
+                    * documents[d].anchor_weight,
                     d,
                 )
-                for d in docs_of_unit.get(unit, ())
+                for d in best
             ),
             default=(0.0, -1),
         )
@@ -869,10 +1031,7 @@ def _search(index: Index, parsed: Query, *, limit: int) -> list[Hit]:
         exact = bool(parsed.slips) and any(
             slip in text
             for slip in parsed.slips
-            for text in (
-                index.unit_phrase_text[unit],
-                *(index.doc_phrase_text[d] for d in docs_of_unit.get(unit, ())),
-            )
+            for text in (index.unit_phrase_text[unit], *phrase_texts.values())
         )
         ranked.append((exact, total, unit, section))
     ranked.sort(key=lambda row: (not row[0], -row[1], row[2]))
@@ -940,8 +1099,13 @@ def _fold(text: str) -> str:
 
 
 def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    return _pattern_of(frozenset(terms))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_of(terms: frozenset[str]) -> re.Pattern[str] | None:
     alternatives = []
-    for term in sorted({_compact(t) for t in terms} - {""}, key=len, reverse=True):
+    for term in sorted({_compact(t) for t in terms} - {""}, key=lambda t: (-len(t), t)):
         if _LATIN_TERM.fullmatch(term):
             # Whole words only, and "wifi" also finds "Wi-Fi".
             spelled = "[-\u2010\u2011]?".join(map(re.escape, term))

@@ -1,22 +1,19 @@
-"""helpcenter.search: normalising, bigrams, ranking, synonyms, snippets, gaps, shipped content."""
+"""helpcenter.search: normalising, bigrams, ranking, registry, pinyin and slips, synonyms, snippets,
+the index on disk, shipped content (content gaps are the insights app's: tests/test_insights_*)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
-from django.core.management import call_command
-from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from helpcenter import content, search
-from helpcenter.models import SearchGap
 
 # --- factories ---------------------------------------------------------------------------
 
@@ -528,74 +525,70 @@ def test_get_index_is_built_once_and_rebuilt_when_content_changes(content_dir):
     assert slugs(search.search(rebuilt, "彩虹")) == ["zz-new-topic"]
 
 
-# --- content gaps ------------------------------------------------------------------------
+# --- the index on disk -------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_record_gap_counts_the_normalised_query():
-    search.record_gap("ＰＯＳ机  冒烟了！")
-    search.record_gap("pos机 冒烟了")
-
-    gap = SearchGap.objects.get()
-    assert (gap.query, gap.count) == ("pos机 冒烟了", 2)
-    assert gap.first_seen <= gap.last_seen
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    return settings.SEARCH_INDEX_DIR
 
 
-@pytest.mark.django_db
-def test_record_gap_masks_numbers_and_bounds_the_text():
-    search.record_gap("终端号 12345678 手机 13800138000 " + "长" * 500)
+def test_the_index_is_built_once_and_the_next_process_loads_it(content_dir, index_dir, monkeypatch):
+    built = search._build_library_index(content.get_library())
+    (written,) = index_dir.glob("*.pickle")
 
-    gap = SearchGap.objects.get()
-    assert gap.query.startswith("终端号 # 手机 # 长")
-    assert len(gap.query) == search.MAX_QUERY_CHARS
+    def no_building(*args, **kwargs):
+        raise AssertionError("the index was built again instead of loaded")
 
+    monkeypatch.setattr(search, "build_index", no_building)
+    content._cached = None  # as in a new worker
+    loaded = search._build_library_index(content.get_library())
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("query", ["", "？？？", "的了吗"])
-def test_record_gap_ignores_queries_without_words(query):
-    search.record_gap(query)
-
-    assert not SearchGap.objects.exists()
-
-
-@pytest.mark.django_db
-def test_record_gap_survives_a_concurrent_insert(monkeypatch):
-    real_update = QuerySet.update
-    raced = []
-
-    def update_just_before_another_insert(queryset, **changes):
-        if not raced:
-            # Our update finds no row; another worker inserts the same query right after.
-            raced.append(True)
-            SearchGap.objects.bulk_create([SearchGap(query="冒烟")])
-            return 0
-        return real_update(queryset, **changes)
-
-    monkeypatch.setattr(QuerySet, "update", update_just_before_another_insert)
-
-    search.record_gap("冒烟")
-
-    assert raced
-    assert SearchGap.objects.get().count == 2
+    assert loaded.documents == built.documents
+    assert (
+        loaded.documents[0].text
+        is content.get_library().guides[loaded.documents[0].guide_slug].summary
+    )  # the text is the library's, not a second copy
+    for query in ("机器锁住了", "qiandao", "签道", "forgot password"):
+        assert search.search(loaded, query) == search.search(built, query)
+    assert list(index_dir.glob("*.pickle")) == [written]
 
 
-@pytest.mark.django_db
-def test_search_gaps_command_lists_the_most_frequent_first():
-    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    SearchGap.objects.create(query="冒烟", count=3)
-    SearchGap.objects.create(query="进水", count=7)
-    SearchGap.objects.create(query="旧问题", count=9, first_seen=old, last_seen=old)
+def test_changed_content_gets_a_new_index_file(content_dir, index_dir):
+    search._build_library_index(content.get_library())
+    (first,) = index_dir.glob("*.pickle")
 
-    out = StringIO()
-    call_command("search_gaps", "--since", "2026-06-01", stdout=out)
-    lines = out.getvalue().splitlines()
+    (content_dir / "guides" / "zz-new-topic.md").write_text(
+        "---\ntitle: 彩虹测试指南\nsummary: 测试。\ncategory: troubleshooting\n"
+        "keywords: [彩虹]\nupdated: 2026-11-21\n---\n\n## 说明\n\n彩虹。\n",
+        encoding="utf-8",
+    )
+    content._cached = None
+    rebuilt = search._build_library_index(content.get_library())
 
-    assert lines[0].split() == ["次数", "最近出现", "首次出现", "查询"]
-    assert [line.split()[-1] for line in lines[1:]] == ["进水", "冒烟"]
+    assert slugs(search.search(rebuilt, "彩虹")) == ["zz-new-topic"]
+    assert {p.name for p in index_dir.glob("*.pickle")} > {first.name}
 
-    out = StringIO()
-    call_command("search_gaps", "--limit", "1", stdout=out)
-    assert [line.split()[-1] for line in out.getvalue().splitlines()[1:]] == ["旧问题"]
+
+def test_a_torn_index_file_is_rebuilt_not_trusted(content_dir, index_dir):
+    search._build_library_index(content.get_library())
+    (written,) = index_dir.glob("*.pickle")
+    written.write_bytes(b"\x80\x05not a pickle at all")
+    content._cached = None
+
+    index = search._build_library_index(content.get_library())
+
+    assert slugs(search.search(index, "机器锁住了"))[:1] == ["unlock-locked-terminal"]
+    assert written.read_bytes()[:2] == b"\x80\x05" and len(written.read_bytes()) > 1000
+
+
+def test_an_empty_index_dir_setting_turns_the_file_off(content_dir, settings, tmp_path):
+    settings.SEARCH_INDEX_DIR = ""
+
+    index = search._build_library_index(content.get_library())
+
+    assert slugs(search.search(index, "签到"))[:1] == ["sign-in-after-power-off"]
 
 
 # --- the shipped content -----------------------------------------------------------------
