@@ -9,7 +9,19 @@ Ranking is BM25, summed over weighted fields: a guide's title and keywords count
 the section title, the summary, the body. The fields a guide's sections share (title,
 keywords, summary) are indexed once per guide, not once per section, which keeps the index
 small and makes IDF count guides rather than how many sections repeat a title. Results are
-grouped so each guide appears once, at its best section.
+grouped so each guide appears once, at its best section. A query first ranks guides on what
+they could score (their fields, and per term their best section), then scores the sections
+of the few that can still win, so its cost does not grow with the library (``Index``).
+
+Merchants type on phone keyboards in a hurry. Pinyin ("qiandao", "mima wangle", "qiān dào")
+is read as the Chinese the guides use, and a Chinese word that matches badly but sounds like
+a word of some title or keyword ("签道", "锁主了", "激话") is also searched as that word, more
+weakly, with the correction offered as "您是不是要找：…" (``search_with_hint``). Both use
+pypinyin's dictionary of single characters and the index's own bigrams, with bounded work.
+English and Cantonese words reach the guides through ``content/synonyms.yaml``.
+
+The index of some content is built once and kept under ``var/search-index/`` (see "the
+index on disk" below); a restarted or second worker loads it in milliseconds.
 
 Trust boundary: the query is visitor input. It is normalised and bounded before use, reaches
 HTML only through ``highlight`` (which escapes before it marks). A query that found nothing
