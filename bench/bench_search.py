@@ -77,6 +77,7 @@ django.setup()
 from django.conf import settings
 settings.CONTENT_DIR = os.environ["BENCH_CONTENT"]
 settings.SEARCH_INDEX_DIR = os.environ["BENCH_INDEX"]
+settings.CONTENT_CACHE_DIR = os.environ["BENCH_INDEX"]
 from helpcenter import content, search
 set_up = time.perf_counter()
 content.get_library()

@@ -16,7 +16,6 @@ Anything that is not a 200 or a redirect (a 404, a 503) is ``no-store``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gzip
 import hashlib
@@ -67,20 +66,9 @@ def release() -> str:
     return _release
 
 
-def _content_hash(library: Library) -> str:
-    digest = hashlib.sha256()
-    root = library.root
-    for path in sorted([*root.glob("*.y*ml"), *root.glob("guides/*.md")]):
-        digest.update(path.name.encode())
-        with contextlib.suppress(OSError):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def content_version(library: Library | None = None) -> str:
     """A short name for the content as loaded: the same files give the same name on every host."""
-    library = library or get_library()
-    return library.derive("content-version", _content_hash)
+    return (library or get_library()).version
 
 
 def page_etag(library: Library | None = None) -> str:
@@ -218,7 +206,7 @@ def public_page(*, vary: Iterable[str] = ()) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            etag = f'W/"{current_version()}"'
+            etag = _variant_etag(request, vary)
             if _matches(request, etag):
                 return _not_modified(etag, response_vary)
             response = view(request, *args, **kwargs)
@@ -234,6 +222,20 @@ def public_page(*, vary: Iterable[str] = ()) -> Callable:
         return wrapped
 
     return decorator
+
+
+def _variant_etag(request: HttpRequest, vary: Iterable[str]) -> str:
+    """The ETag of this answer: the version, and which variant (fragment or page) it is.
+
+    A browser that holds the htmx fragment of a URL and then navigates to the page itself
+    revalidates its copy with If-None-Match; the fragment's ETag must not match the page's,
+    or a 304 would make it show the fragment as the page.
+    """
+    values = [request.headers.get(h, "") for h in vary]
+    if not any(values):
+        return f'W/"{current_version()}"'
+    variant = hashlib.sha256("\n".join(values).encode()).hexdigest()[:8]
+    return f'W/"{current_version()}-{variant}"'
 
 
 def current_version() -> str:

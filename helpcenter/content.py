@@ -11,8 +11,11 @@ the ones found by listing ``content/guides/*.md``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import os
+import pickle
 import re
 import threading
 import time
@@ -24,9 +27,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.conf import settings
+from markdown import __version__ as markdown_version
 
 from helpcenter import markup
 
+# libyaml when the system has it: front matter of thousands of guides parses ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CHANNEL_ID_RE = SLUG_RE
 FRONT_MATTER_FIELDS = {
@@ -157,6 +163,8 @@ class Library:
     synonyms: tuple[frozenset[str], ...]
     errors: tuple[ContentError, ...]
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # A digest of every content file as read: the same files give the same version anywhere.
+    version: str = ""
 
     def derive(self, key: str, build: Callable[[Library], Any]) -> Any:
         """Build something from this library once (search index, triage tree) and keep it."""
@@ -234,15 +242,89 @@ def _str_list(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def load_guide(path: Path, problems: _Problems) -> Guide | None:
+# --- rendered Markdown, kept on disk between processes ---------------------------------------
+#
+# Rendering is most of the cost of loading (a few ms a guide: 13 s for 5,000). What a body
+# renders to depends only on its text and on the pipeline's code, so the renders of the last
+# load are written to one file under var/ and a new process (a restart, another instance on the
+# same release) reads them back instead of rendering again. Only this site's own processes
+# write that folder and read it back (pickle).
+
+_MARKUP_VERSION = hashlib.sha256(
+    Path(markup.__file__).read_bytes() + markdown_version.encode()
+).hexdigest()[:12]
+
+
+class _Renders:
+    """Parsed front matter and rendered body of each guide file, by the file's text."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / f"guides-{_MARKUP_VERSION}.pickle" if folder else None
+        self.known: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
+        self.seen: list[tuple[str, str]] = []  # (file name, digest of its text), every file read
+        if self.file and self.file.exists():
+            try:
+                with open(self.file, "rb") as handle:
+                    known = pickle.load(handle)
+                if isinstance(known, dict):
+                    self.known = known
+            except Exception:  # a damaged or foreign file: parse afresh and rewrite it
+                self.known = {}
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def parsed(self, key: str) -> tuple[str, dict, int] | None:
+        """(front matter, its fields, body line) of a file seen before."""
+        found = self.known.get(key)
+        return found[:3] if found else None
+
+    def render(self, key: str, head: str, meta: dict, body_line: int, body: str) -> markup.Rendered:
+        found = self.known.get(key)
+        if found is None:
+            rendered = markup.render(body)
+            sections = tuple((s.anchor, s.title, s.level, s.text) for s in rendered.sections)
+            found = (head, meta, body_line, rendered.html, sections)
+        self.used[key] = found
+        return markup.Rendered(found[3], tuple(markup.Section(*s) for s in found[4]))
+
+    def save(self) -> None:
+        if not self.file or self.used.keys() == self.known.keys():
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.file.with_suffix(f".{os.getpid()}.tmp")
+            with open(temp, "wb") as handle:
+                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.file)
+        except OSError:  # a read-only release folder: every process renders for itself
+            pass
+
+
+def _render_folder() -> Path | None:
+    folder = getattr(settings, "CONTENT_CACHE_DIR", None)
+    return Path(folder) if folder else None
+
+
+def load_guide(path: Path, problems: _Problems, renders: _Renders | None = None) -> Guide | None:
     slug = path.stem
     if not SLUG_RE.fullmatch(slug):
         problems.add(path, 0, f"文件名 {slug!r} 不是合法的 slug（只用小写字母、数字和 -）")
         return None
+    renders = renders or _Renders(None)
     try:
         text = path.read_text(encoding="utf-8")
-        head, body, body_line = split_front_matter(text)
-        meta = yaml.safe_load(head) or {}
+        key = renders.key(text)
+        renders.seen.append((path.name, key))
+        seen = renders.parsed(key)
+        if seen:
+            head, meta, body_line = seen
+            body = ""  # rendered before: not needed again
+        else:
+            head, body, body_line = split_front_matter(text)
+            meta = yaml.load(head, Loader=_YAML_LOADER) or {}
     except UnicodeDecodeError:
         problems.add(path, 0, "文件不是 UTF-8 编码")
         return None
@@ -289,7 +371,7 @@ def load_guide(path: Path, problems: _Problems) -> Guide | None:
     if failed:
         return None
 
-    rendered = markup.render(body)
+    rendered = renders.render(key, head, meta, body_line, body)
     return Guide(
         slug=slug,
         title=meta["title"].strip(),
@@ -476,9 +558,10 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
             problems.add(path, 0, LAST_GOOD_NOTE)
     categories, channels, synonyms = loaded["categories"], loaded["channels"], loaded["synonyms"]
     kept_guides = {g.path: g for g in previous.guides.values()} if previous else {}
+    renders = _Renders(_render_folder())
     guides: dict[str, Guide] = {}
     for path in sorted((root / "guides").glob("*.md")):
-        guide = load_guide(path, problems)
+        guide = load_guide(path, problems, renders)
         if guide is None and path in kept_guides:
             guide = kept_guides[path]
             problems.add(path, 0, LAST_GOOD_NOTE)
@@ -505,6 +588,7 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
                 problems.add(
                     guide.path, 2, f"channels 里的联系渠道 {channel_id!r} 不在 contacts.yaml 里"
                 )
+    renders.save()
     return Library(
         root=root,
         guides=guides,
@@ -513,7 +597,19 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
         channels=channels,
         synonyms=synonyms,
         errors=tuple(problems.items),
+        version=_version(root, renders.seen),
     )
+
+
+def _version(root: Path, guide_digests: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.y*ml")):  # the small files: read again, a few KB
+        digest.update(path.name.encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    for name, text_digest in sorted(guide_digests):
+        digest.update(f"{name}\x1f{text_digest}\x1e".encode())
+    return digest.hexdigest()[:12]
 
 
 # --- the cached library ----------------------------------------------------------------

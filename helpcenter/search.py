@@ -734,7 +734,7 @@ def _build_library_index(library: Library) -> Index:
     folder = _cache_folder()
     if folder is None:
         return build_index(documents, library.synonyms)
-    path = folder / f"{_fingerprint(documents, library.synonyms)}.pickle"
+    path = folder / f"{_library_fingerprint(library)}.pickle"
     index = _load_cached(path, documents)
     if index is None:
         index = build_index(documents, library.synonyms)
@@ -778,6 +778,20 @@ def _fingerprint(documents: list[Document], synonyms: Iterable[frozenset[str]]) 
         digest.update(b"\x1d")
     for group in sorted(sorted(g) for g in synonyms):
         digest.update("\x1e".join(group).encode() + b"\x1d")
+    return digest.hexdigest()
+
+
+def _library_fingerprint(library: Library) -> str:
+    """What the index of a library is built from: its content files (``library.version``, a
+    digest of every file, synonyms and the tree included), the registered sources and this
+    module's code. Without a version (a library made by hand), the documents themselves."""
+    if not library.version:
+        documents = [d for source in _sources.values() for d in source(library)]
+        return _fingerprint(documents, library.synonyms)
+    digest = hashlib.blake2b(_code_version(), digest_size=20)
+    digest.update(library.version.encode())
+    for kind, source in sorted(_sources.items()):
+        digest.update(f"{kind}\x1f{source.__module__}.{source.__qualname__}\x1e".encode())
     return digest.hexdigest()
 
 

@@ -142,6 +142,10 @@ PAGE_MAX_AGE = int(os.environ.get("HELPCENTER_PAGE_MAX_AGE", "30"))
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("HELPCENTER_PAGE_SWR", "30"))
 PAGE_STALE_IF_ERROR = int(os.environ.get("HELPCENTER_PAGE_STALE_IF_ERROR", "86400"))
 # Rendered pages kept in each worker's memory, per content version.
+# Rendered guides kept between processes (helpcenter/content.py); empty turns it off.
+CONTENT_CACHE_DIR = os.environ.get(
+    "HELPCENTER_CONTENT_CACHE_DIR", str(BASE_DIR / "var" / "content")
+)
 PAGE_MEMORY_ENTRIES = int(os.environ.get("HELPCENTER_PAGE_MEMORY_ENTRIES", "2000"))
 
 # The cache backs the limits on anonymous writes (helpcenter/anonymous.py). The database

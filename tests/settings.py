@@ -14,6 +14,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CONTENT_CHECK_SECONDS = 0
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# Renders are not kept between test processes (tests/test_content.py turns it on where tested).
+CONTENT_CACHE_DIR = ""
+# Canonical and shared links are built from this, never from the Host header.
+SITE_URL = "http://testserver"
+# SQLite in memory, unless DATABASE_URL names another database (scripts/test runs the
+# database tests a second time against PostgreSQL that way).
+if not os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 # Counters are written at once, in the request's thread (the in-memory database is per thread).
 INSIGHTS_SYNC = True

@@ -159,3 +159,17 @@ def test_the_content_version_is_the_same_for_the_same_files_whatever_their_dates
 
     content._cached = None
     assert caching.content_version(get_library()) == before
+
+
+def test_the_fragment_and_the_page_of_one_url_have_different_etags(client):
+    # A browser revalidates its cached fragment when it navigates to the page (Vary differs);
+    # a shared ETag would answer 304 and the fragment would be shown as the whole page.
+    page = client.get("/search/?q=签到")
+    instant = client.get("/search/?q=签到", headers=INSTANT)
+    step = client.get("/triage/locked/", headers=HTMX_STEP)
+    full = client.get("/triage/locked/")
+    assert page["ETag"] != instant["ETag"] and step["ETag"] != full["ETag"]
+    again = client.get("/search/?q=签到", headers={"If-None-Match": instant["ETag"]})
+    assert again.status_code == 200 and b"<html" in again.content
+    reload = client.get("/triage/locked/", headers={"If-None-Match": step["ETag"]})
+    assert reload.status_code == 200 and b"<html" in reload.content

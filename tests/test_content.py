@@ -1,6 +1,7 @@
 import datetime as dt
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,30 @@ def test_invalid_channel_hours_are_reported(content_dir):
         encoding="utf-8",
     )
     assert any("hours 规则" in e.message for e in content.get_library().errors)
+
+
+def test_renders_are_kept_on_disk_and_reused_by_the_next_process(tmp_path, settings, monkeypatch):
+    from helpcenter import markup
+
+    settings.CONTENT_CACHE_DIR = str(tmp_path / "cache")
+    root = Path(settings.BASE_DIR) / "content"
+    first = content.load_library(root)
+    assert list((tmp_path / "cache").glob("guides-*.pickle"))
+
+    def no_rendering(text):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(markup, "render", no_rendering)
+    again = content.load_library(root)
+    assert {s: g.html for s, g in again.guides.items()} == {
+        s: g.html for s, g in first.guides.items()
+    }
+
+
+def test_a_damaged_render_file_is_rendered_afresh(tmp_path, settings):
+    settings.CONTENT_CACHE_DIR = str(tmp_path)
+    root = Path(settings.BASE_DIR) / "content"
+    content.load_library(root)
+    for file in tmp_path.glob("guides-*.pickle"):
+        file.write_bytes(b"not a pickle")
+    assert content.load_library(root).guides
