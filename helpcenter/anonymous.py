@@ -11,10 +11,11 @@ of a token each one is checked the way a browser lets us check it:
   limit holds across workers and instances). The client is known to the cache only as a keyed
   hash of its address for the length of one window; nothing about it reaches the database.
   Over the limit: a 429 page with ``Retry-After``.
-* When the cache (the database) cannot be reached, the write is refused with a 503 page: a
-  count that cannot be checked or stored is better refused than half-stored. After one such
-  failure, writes are refused at once for a few seconds (``helpcenter.health``), so a database
-  that hangs holds no more worker threads than the first few requests that found out.
+* When the shared cache (the database) cannot be reached, each process limits on its own for
+  a few seconds (``helpcenter.health`` remembers the failure), so a database that hangs holds
+  no more worker threads than the first few requests that found out, and a merchant's vote is
+  not refused for our outage: counts wait in memory until the database is back
+  (``insights.counting``). Only a write that cannot be kept at all gets the 503 page.
 
 Usage, under ``@require_POST``::
 
@@ -36,6 +37,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -93,6 +95,11 @@ def _limit(scope: str) -> tuple[int, int]:
     return settings.ANONYMOUS_WRITE_LIMITS.get(scope) or DEFAULT_LIMITS.get(scope, (30, 60))
 
 
+# While the shared cache (the database) is down, each process limits on its own: the limit
+# is looser across workers for those minutes, but a vote is never refused for our outage.
+_local = LocMemCache("anonymous-writes-fallback", {"OPTIONS": {"MAX_ENTRIES": 20000}})
+
+
 def over_limit(request: HttpRequest, scope: str) -> int:
     """Count this write; return 0 when allowed, else the seconds until the window ends."""
     allowed, window = _limit(scope)
@@ -102,13 +109,23 @@ def over_limit(request: HttpRequest, scope: str) -> int:
         settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
     ).hexdigest()[:24]
     key = f"anon:{scope}:{window_start}:{client}"
-    cache.add(key, 0, timeout=window + 5)
+    store = _local if database_down() else cache
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+        count = _count(store, key, window)
+    except Exception:  # the shared cache lives in the database, which may be down
+        logger.warning("anonymous %s: shared rate limit store unavailable, limiting locally", scope)
+        mark_database_down()
+        count = _count(_local, key, window)
     return 0 if count <= allowed else max(1, window_start + window - now)
+
+
+def _count(store, key: str, window: int) -> int:
+    store.add(key, 0, timeout=window + 5)
+    try:
+        return store.incr(key)
+    except ValueError:  # expired between add and incr
+        store.set(key, 1, timeout=window + 5)
+        return 1
 
 
 def refusal(request: HttpRequest, *, status: int, wait: int = 0) -> HttpResponse:
@@ -128,14 +145,7 @@ def anonymous_write(*, scope: str) -> Callable:
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not same_origin(request):
                 return refusal(request, status=403)
-            if database_down():
-                return refusal(request, status=503)
-            try:
-                wait = over_limit(request, scope)
-            except Exception:  # the cache lives in the database; it may be down
-                logger.warning("anonymous %s refused: rate limit store unavailable", scope)
-                mark_database_down()
-                return refusal(request, status=503)
+            wait = over_limit(request, scope)
             if wait:
                 return refusal(request, status=429, wait=wait)
             return view(request, *args, **kwargs)

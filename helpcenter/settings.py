@@ -59,9 +59,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "helpcenter.middleware.trusted_proxy_headers",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Public pages from memory: before sessions, auth and CSRF, which such pages never use.
+    "helpcenter.caching.page_memory",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "helpcenter.middleware.method_not_allowed_page",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -83,7 +87,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.csp",
+                "helpcenter.context_processors.site",
                 # Lazy: they touch the session only on the staff pages that use them.
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -100,6 +104,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The database only keeps counts; no page waits on it for long. A database that is down, or
+# accepts connections and never answers, costs a request at most these many seconds.
+DB_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_TIMEOUT", "2"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": max(1, round(DB_TIMEOUT_SECONDS)),
+            "options": f"-c statement_timeout={int(DB_TIMEOUT_SECONDS * 1000)}"
+            f" -c lock_timeout={int(DB_TIMEOUT_SECONDS * 1000)}",
+            # A peer that vanishes without closing is noticed by the kernel, not in 2 hours.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 2,
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Wait this long for another worker's write lock instead of failing at once;
+            # WAL lets readers and one writer work side by side.
+            "timeout": DB_TIMEOUT_SECONDS,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hans"
@@ -112,24 +142,13 @@ CONTENT_DIR = Path(os.environ.get("HELPCENTER_CONTENT_DIR", BASE_DIR / "content"
 # How often (seconds) a request may look for edited content files; edits show up this fast.
 CONTENT_CHECK_SECONDS = float(os.environ.get("HELPCENTER_CONTENT_CHECK_SECONDS", "1"))
 CONTENT_TIME_ZONE = "Asia/Shanghai"
+# Rendered guides kept between processes (helpcenter/content.py); empty turns it off.
+CONTENT_CACHE_DIR = os.environ.get(
+    "HELPCENTER_CONTENT_CACHE_DIR", str(BASE_DIR / "var" / "content")
+)
 # A guide whose facts were last checked longer ago than this is flagged (check and /healthz).
 CONTENT_REVIEW_DAYS = int(os.environ.get("HELPCENTER_REVIEW_DAYS", "180"))
 SITE_NAME = "商户帮助中心"
-
-# --- static files --------------------------------------------------------------------------
-STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-WHITENOISE_MAX_AGE = 3600
-
-# --- security ----------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = not DEBUG
 # The public address: canonical links, sitemap, shared links and QR codes are built from it,
 # never from a request's Host header (a cached page must not carry a host a client made up).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
@@ -142,10 +161,6 @@ PAGE_MAX_AGE = int(os.environ.get("HELPCENTER_PAGE_MAX_AGE", "30"))
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("HELPCENTER_PAGE_SWR", "30"))
 PAGE_STALE_IF_ERROR = int(os.environ.get("HELPCENTER_PAGE_STALE_IF_ERROR", "86400"))
 # Rendered pages kept in each worker's memory, per content version.
-# Rendered guides kept between processes (helpcenter/content.py); empty turns it off.
-CONTENT_CACHE_DIR = os.environ.get(
-    "HELPCENTER_CONTENT_CACHE_DIR", str(BASE_DIR / "var" / "content")
-)
 PAGE_MEMORY_ENTRIES = int(os.environ.get("HELPCENTER_PAGE_MEMORY_ENTRIES", "2000"))
 
 # The cache backs the limits on anonymous writes (helpcenter/anonymous.py). The database
@@ -162,6 +177,21 @@ ANONYMOUS_WRITE_LIMITS: dict[str, tuple[int, int]] = {}
 # Peers allowed to say who the client is (X-Forwarded-For) and that it used https
 # (X-Forwarded-Proto): the TLS proxy in front, nobody else.
 TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1"))
+
+# --- static files --------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 3600
+
+# --- security ----------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -1,9 +1,22 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
 from helpcenter.content import Guide, get_library
 
 
-class GuideSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Absolute URLs from DJANGO_SITE_URL, never from the request's Host header."""
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class GuideSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -17,7 +30,7 @@ class GuideSitemap(Sitemap):
         return item.updated
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 1.0
 
@@ -29,7 +42,7 @@ class PageSitemap(Sitemap):
         return item
 
 
-class CodeSitemap(Sitemap):
+class CodeSitemap(SiteSitemap):
     """/codes/ and a card per response code (a shared card once, at its main code)."""
 
     changefreq = "monthly"

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from helpcenter import views
+from helpcenter.caching import public_page
 from helpcenter.sitemaps import SITEMAPS
 from insights import views as insights_views
 
@@ -18,13 +20,18 @@ pages = [
 urlpatterns = [
     path("", include((pages, "helpcenter"))),
     path("triage/", include("triage.urls")),
+    path("", include("offline.urls")),
     path("codes/", include("codes.urls")),
     path("", include("insights.urls")),
     path("staff/admin/", admin.site.urls),
-    path("", include("offline.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        require_safe(public_page()(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]
 
 handler400 = views.bad_request

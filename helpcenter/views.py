@@ -12,13 +12,16 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from helpcenter import search
+from helpcenter.caching import no_store, public_page
 from helpcenter.checks import current_errors, overdue_reviews
 from helpcenter.content import Library, get_library
+from helpcenter.health import database_health
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -29,18 +32,25 @@ def channels_for(library: Library, ids: tuple[str, ...] | list[str]) -> list:
     return [library.channels[i] for i in ids if i in library.channels]
 
 
-@require_GET
+@require_safe
+@public_page()
 def home(request: HtmxHttpRequest) -> HttpResponse:
     library = get_library()
     categories = [(c, library.guides_in(c.id)) for c in library.ordered_categories()]
+    # With categories.yaml broken (or a guide's category misspelt) the guides still show.
+    elsewhere = sorted(
+        (g for g in library.guides.values() if g.category not in library.categories),
+        key=lambda g: (g.order, g.title),
+    )
     return render(
         request,
         "helpcenter/home.html",
-        {"categories": [(c, guides) for c, guides in categories if guides]},
+        {"categories": [(c, guides) for c, guides in categories if guides], "elsewhere": elsewhere},
     )
 
 
-@require_GET
+@require_safe
+@public_page()
 def category(request: HtmxHttpRequest, category_id: str) -> HttpResponse:
     library = get_library()
     found = library.categories.get(category_id)
@@ -53,7 +63,8 @@ def category(request: HtmxHttpRequest, category_id: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
+@public_page()
 def guide(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     library = get_library()
     found = library.guides.get(slug)
@@ -76,29 +87,42 @@ def guide(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
+@public_page()
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /search/",
         "Disallow: /api/",
         "Disallow: /triage/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer and for editors: is the content whole?
+    """For the load balancer and for editors: is the content whole, is the database there?
 
-    Content errors do not take an instance out of rotation (the site still serves what is
-    sound), so the status stays 200 and the body says what is wrong.
+    Neither takes an instance out of rotation: guides, search and the assistant are served
+    without the database, and a broken file leaves the rest of the content working. So the
+    status stays 200 and the body says what is wrong; only votes and counts wait for the
+    database.
     """
     errors = current_errors()
+    database = database_health()
+    problems = [
+        name for name, bad in (("content-errors", errors), ("database", not database.ok)) if bad
+    ]
     return JsonResponse(
         {
-            "status": "content-errors" if errors else "ok",
+            "status": "ok" if not problems else ",".join(problems),
+            "database": {
+                "ok": database.ok,
+                "detail": database.detail,
+                "milliseconds": database.milliseconds,
+            },
             "guides": len(get_library().guides),
             "content_errors": errors,
             "overdue_reviews": [
@@ -110,20 +134,23 @@ def healthz(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Error pages are rendered without the request (so without its Host header, which may be
+# the very thing that is wrong) and are never stored by a cache.
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    body = loader.render_to_string("404.html", {"popular": _popular_guides()}, request)
-    return HttpResponse(body, status=404)
+    body = loader.render_to_string("404.html", {"popular": _popular_guides()})
+    return no_store(HttpResponse(body, status=404))
 
 
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    body = loader.render_to_string("400.html", {}, request)
-    return HttpResponse(body, status=400)
+def bad_request(request: HttpRequest, exception: Exception | None) -> HttpResponse:
+    body = loader.render_to_string("400.html", {})
+    return no_store(HttpResponse(body, status=400))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context: whatever broke may be in a context processor or the content.
     body = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
-    return HttpResponse(body, status=500)
+    return no_store(HttpResponse(body, status=500))
 
 
 def _popular_guides() -> list:
@@ -166,7 +193,8 @@ def page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 4 else 1
 
 
-@require_GET
+@require_safe
+@public_page(vary=("HX-Request", "HX-Target"))
 @vary_on_headers("HX-Request", "HX-Target")
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     query = clean_query(request)
@@ -194,7 +222,8 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "helpcenter/search.html", context)
 
 
-@require_GET
+@require_safe
+@public_page()
 def search_api(request: HttpRequest) -> HttpResponse:
     query = clean_query(request)
     results = search.search_with_hint(search.get_index(), query, limit=20, library=get_library())
@@ -210,7 +239,7 @@ def search_api(request: HttpRequest) -> HttpResponse:
                     "title": hit.guide_title,
                     "section": hit.section_title,
                     "url": hit.url,
-                    "absolute_url": request.build_absolute_uri(hit.url),
+                    "absolute_url": settings.SITE_URL + hit.url,
                     "snippet": search.plain_text(hit.snippet_html),
                     "snippet_html": str(hit.snippet_html),
                     "score": round(hit.score, 4),

@@ -5,8 +5,10 @@ background thread writes what has gathered every ``INSIGHTS_FLUSH_SECONDS``, or 
 ``INSIGHTS_FLUSH_EVENTS`` events are waiting; at exit the rest is written. With
 ``INSIGHTS_SYNC = True`` (tests, one-off commands) each event is written at once.
 
-Writing is best effort and bounded: a database that fails or hangs costs the batch (logged with
-how many counts were lost), never an exception in a request. Storage is bounded too: at most
+Writing is bounded and never raises into a request: a batch the database cannot take (it is
+down, or hangs past its timeouts) goes back into the buffer and is tried again at the next
+flush, so counts accepted during an outage are written when the database is back; only what
+does not fit in the buffer is lost, and logged. Storage is bounded too: at most
 ``INSIGHTS_MAX_PENDING`` distinct keys wait in memory, at most ``INSIGHTS_GAP_DAY_LIMIT``
 distinct gap queries are kept per day, and no new row is added past ``INSIGHTS_MAX_ROWS``
 (existing counters still grow).
@@ -47,23 +49,27 @@ _flusher: tuple[int, threading.Thread] | None = None  # (pid, thread): a fork ne
 _wake = threading.Event()
 
 
-def count(kind: str, item: str = "", detail: str = "", *, n: int = 1) -> None:
-    """Count one event for today (Beijing time). Never raises, never waits on the database."""
+def count(kind: str, item: str = "", detail: str = "", *, n: int = 1) -> bool:
+    """Count one event for today (Beijing time). Never raises, never waits on the database.
+
+    False when the event could not be kept (the buffer is full: the database has been away
+    for long); a vote then answers 503 instead of pretending."""
     global _events_waiting, _dropped
     key = Key(timezone.localdate(), kind, item, detail)
     with _lock:
         if key not in _pending and len(_pending) >= settings.INSIGHTS_MAX_PENDING:
             _dropped += n
-            return
+            return False
         _pending[key] += n
         _events_waiting += n
         due = _events_waiting >= settings.INSIGHTS_FLUSH_EVENTS
     if settings.INSIGHTS_SYNC:
         flush()
-        return
+        return True
     _ensure_flusher()
     if due:
         _wake.set()
+    return True
 
 
 def pending() -> dict[Key, int]:
@@ -94,12 +100,27 @@ def flush() -> int:
     try:
         return _write(batch)
     except Exception:
+        kept = _put_back(batch)
         logger.warning(
-            "insights: %d events lost, the database could not take them",
+            "insights: the database could not take %d events; %d wait for the next try, "
+            "%d lost (the buffer is full)",
             sum(batch.values()),
+            kept,
+            sum(batch.values()) - kept,
             exc_info=True,
         )
         return 0
+
+
+def _put_back(batch: dict[Key, int]) -> int:
+    """Return a batch that could not be written to the buffer (bounded); how many were kept."""
+    kept = 0
+    with _lock:
+        for key, n in batch.items():
+            if key in _pending or len(_pending) < settings.INSIGHTS_MAX_PENDING:
+                _pending[key] += n
+                kept += n
+    return kept
 
 
 def _write(batch: dict[Key, int]) -> int:

@@ -105,8 +105,9 @@ def count_open(library: Library, target: str) -> None:
     counting.count(SEARCH_OPEN, "" if target == "assistant" else guide_slug(library, target))
 
 
-def count_vote(slug: str, *, helpful: bool) -> None:
-    counting.count(VOTE_YES if helpful else VOTE_NO, slug)
+def count_vote(slug: str, *, helpful: bool) -> bool:
+    """False when the vote could not be kept (see ``counting.count``)."""
+    return counting.count(VOTE_YES if helpful else VOTE_NO, slug)
 
 
 def count_reason(slug: str, reason: str) -> None:

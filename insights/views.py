@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from helpcenter.anonymous import anonymous_write, client_address
+from helpcenter.anonymous import anonymous_write, client_address, refusal
 from helpcenter.content import Guide, Library, get_library
 from helpcenter.views import HtmxHttpRequest, bad_request
 from insights import events, report
@@ -148,7 +148,8 @@ def guide_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if answer not in ANSWERS:
         return bad_request(request, None)
     anchor = _anchor(guide, _first(request.POST, "section"))
-    events.count_vote(guide.slug, helpful=ANSWERS[answer])
+    if not events.count_vote(guide.slug, helpful=ANSWERS[answer]):
+        return refusal(request, status=503)  # the database has been away too long to keep it
     return _answered(request, library, guide, answer=answer, anchor=anchor, told=False)
 
 

@@ -21,11 +21,16 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 @pytest.fixture(autouse=True)
 def _fresh_library():
     """Each test sees the content as it is on disk (and a test's temp content never leaks)."""
-    from helpcenter import content
+    from helpcenter import caching, content
+    from triage import flow
 
     content._cached = None
+    caching.memory.clear()  # rendered pages kept from another test's content or settings
+    flow._last_good.clear()
     yield
     content._cached = None
+    caching.memory.clear()
+    flow._last_good.clear()
 
 
 @pytest.fixture
@@ -93,3 +98,10 @@ def artifacts() -> Path:
 
 def pytest_configure(config):
     settings.CONTENT_CHECK_SECONDS = 0
+
+
+@pytest.fixture
+def live_server(live_server, settings):
+    """pytest-django's live server, with links built for its address (SITE_URL)."""
+    settings.SITE_URL = live_server.url
+    return live_server

@@ -68,16 +68,23 @@ def test_sync_mode_writes_at_once():
 
 
 @pytest.mark.django_db
-def test_a_failing_database_loses_the_batch_but_never_raises(buffered, monkeypatch, caplog):
+def test_a_failing_database_keeps_the_batch_bounded_and_never_raises(
+    buffered, monkeypatch, caplog, settings
+):
+    settings.INSIGHTS_MAX_PENDING = 2
     counting.count("view", "a", n=5)
+    counting.count("view", "b", n=2)
 
     def broken(batch):
+        counting.count("view", "c")  # arrives while the batch is out: the buffer has room
         raise DatabaseError("database is locked")
 
     monkeypatch.setattr(counting, "_write", broken)
     assert counting.flush() == 0
-    assert counting.pending() == {}  # dropped, not kept to grow without bound
-    assert "5 events lost" in caplog.text
+    waiting = {key.item: n for key, n in counting.pending().items()}
+    # The failed batch went back, but never past the bound: "c" took one of the two places.
+    assert len(waiting) == 2 and waiting["c"] == 1
+    assert "wait for the next try" in caplog.text
 
 
 @pytest.mark.django_db
@@ -143,3 +150,34 @@ def test_a_row_added_by_another_process_meanwhile_is_added_to(monkeypatch):
     monkeypatch.setattr(QuerySet, "update", racing_update)
     counting.count("view", "a")
     assert stored() == {("view", "a", ""): 3}
+
+
+@pytest.mark.django_db
+def test_a_batch_the_database_refuses_waits_for_the_next_flush(buffered, monkeypatch):
+    # Counts accepted while the database is away are written when it is back, not lost.
+    counting.discard_pending()
+
+    def down(batch):
+        raise DatabaseError("the database is away")
+
+    real_write = counting._write
+    monkeypatch.setattr(counting, "_write", down)
+    counting.count("vote-no", "sign-in-after-power-off")
+    assert counting.flush() == 0
+    assert sum(counting.pending().values()) == 1
+    monkeypatch.setattr(counting, "_write", real_write)
+    assert counting.flush() == 1
+    assert DailyCount.objects.get(kind="vote-no").count == 1
+
+
+@pytest.mark.django_db
+def test_a_vote_that_cannot_be_kept_gets_the_503_page(client, buffered, settings):
+    settings.INSIGHTS_MAX_PENDING = 0
+    counting.discard_pending()
+    response = client.post(
+        "/guides/sign-in-after-power-off/feedback/",
+        {"helpful": "no"},
+        headers={"Origin": "http://testserver"},
+    )
+    assert response.status_code == 503
+    assert "暂时无法保存您的反馈" in response.content.decode()

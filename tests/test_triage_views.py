@@ -396,12 +396,14 @@ def test_empty_or_nonsense_gets_a_kind_answer_and_the_top_choices(client, query)
 
 
 @pytest.mark.django_db
-def test_free_text_that_finds_nothing_is_recorded_for_editors(client):
-    from helpcenter.models import SearchGap
+def test_free_text_pages_store_nothing_themselves(client):
+    # Cacheable like every public page: what the assistant could not answer reaches editors
+    # through the page's beacon (tests/test_insights_views.py), not through this GET.
+    from insights.models import DailyCount
 
-    client.get("/triage/ask/", {"q": "火星快递"})
-    client.get("/triage/ask/", {"q": "机器锁住了"})  # answered: not a gap
-    assert list(SearchGap.objects.values_list("query", "count")) == [("火星快递", 1)]
+    page = client.get("/triage/ask/", {"q": "火星探测器"})
+    assert page.status_code == 200 and b"insights.js" in page.content
+    assert DailyCount.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -433,7 +435,7 @@ def test_qr_is_an_svg_of_the_absolute_link(client, small):
         expected, kind="svg", scale=1, border=2, xmldecl=False, omitsize=True, title="本页链接"
     )
     assert response.content == expected.getvalue()
-    assert "max-age=3600" in response["Cache-Control"]
+    assert response["Cache-Control"].startswith("public, max-age=")
 
 
 def test_qr_of_a_stale_path_is_of_the_nearest_state(client, small):

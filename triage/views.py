@@ -15,17 +15,18 @@ from dataclasses import replace
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from codes.content import get_codebook
 from helpcenter import search
+from helpcenter.caching import public_page
 from helpcenter.content import get_library
 from helpcenter.views import HtmxHttpRequest, channels_for, clean_query
 from triage import flow
@@ -36,13 +37,15 @@ MATCHED_GUIDES = 3
 FALLBACK_CHANNELS = ("provider-hotline", "account-manager")
 
 
-@require_GET
+@require_safe
+@public_page(vary=("HX-Request", "HX-History-Restore-Request"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def start(request: HtmxHttpRequest) -> HttpResponse:
     return _conversation(request, path=())
 
 
-@require_GET
+@require_safe
+@public_page(vary=("HX-Request", "HX-History-Restore-Request"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def state(request: HtmxHttpRequest, path: str) -> HttpResponse:
     segments = flow.parse_path(path)
@@ -53,11 +56,14 @@ def state(request: HtmxHttpRequest, path: str) -> HttpResponse:
     return _conversation(request, path=segments)
 
 
-@require_GET
+@require_safe
+@public_page(vary=("HX-Request", "HX-History-Restore-Request"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def ask(request: HtmxHttpRequest) -> HttpResponse:
     """Free text: the merchant's own words, answered with matching branches and guides."""
     tree = flow.get_tree(get_library())
+    if tree.root is None:
+        return _unavailable(request)
     query = clean_query(request)
     at = flow.parse_path((request.GET.getlist("at") or [""])[0]) or ()
     if len(query) <= flow.CODE_INPUT_LIMIT:
@@ -79,10 +85,13 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
     return _reply(request, walked=walked, tree=tree, said=query or "（没有写内容）", reply=reply)
 
 
-@require_GET
+@require_safe
+@public_page(vary=("HX-Request",))
 def code(request: HtmxHttpRequest) -> HttpResponse:
     """A service code from the home page or the assistant: jump to its outcome."""
     tree = flow.get_tree(get_library())
+    if tree.root is None:
+        return _unavailable(request)
     typed = flow.normalize_code((request.GET.getlist("code") or [""])[0])
     if not typed:
         return redirect("triage:start")
@@ -97,15 +106,15 @@ def code(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@cache_control(max_age=3600)
+@require_safe
+@public_page()
 def qr(request: HtmxHttpRequest) -> HttpResponse:
     """A QR code of a state's link, so a merchant can carry it to a phone or show an agent."""
     segments = flow.parse_path((request.GET.getlist("path") or [""])[0])
     if segments is None:
         raise Http404("没有这个状态")
     walked = flow.walk(tree=flow.get_tree(get_library()), path=segments)
-    link = request.build_absolute_uri(flow.state_url(path=walked.path))
+    link = settings.SITE_URL + flow.state_url(path=walked.path)
     out = io.BytesIO()
     # No size and no XML declaration: the <img> sets the size; attributes only, no style.
     segno.make(link, error="m").save(
@@ -206,7 +215,7 @@ def _context(
         "note": note,
         "at": path_text,
         "state_url": state_url,
-        "share_url": request.build_absolute_uri(state_url),
+        "share_url": settings.SITE_URL + state_url,
         "qr_url": f"{reverse('triage:qr')}?{urlencode({'path': path_text})}",
         "page_title": _title(current),
         # Only a page deep in a conversation takes focus: on /triage/ the merchant starts
