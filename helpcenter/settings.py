@@ -225,6 +225,10 @@ INSIGHTS_SYNC = False
 INSIGHTS_FLUSH_SECONDS = float(os.environ.get("HELPCENTER_INSIGHTS_FLUSH_SECONDS", "10"))
 INSIGHTS_FLUSH_EVENTS = int(os.environ.get("HELPCENTER_INSIGHTS_FLUSH_EVENTS", "500"))
 INSIGHTS_MAX_PENDING = 20000  # distinct counters waiting in one process
+# Where a process that exits while the database is away leaves its counts for the next one.
+INSIGHTS_SPOOL_DIR = os.environ.get(
+    "HELPCENTER_INSIGHTS_SPOOL_DIR", str(BASE_DIR / "var" / "insights-spool")
+)
 # Bounds on what anonymous visitors can make us store.
 INSIGHTS_GAP_DAY_LIMIT = int(os.environ.get("HELPCENTER_INSIGHTS_GAP_DAY_LIMIT", "500"))
 INSIGHTS_MAX_ROWS = int(os.environ.get("HELPCENTER_INSIGHTS_MAX_ROWS", "500000"))

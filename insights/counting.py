@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import json
 import logging
 import os
 import threading
+import time
 from collections import Counter
+from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
@@ -85,8 +88,18 @@ def discard_pending() -> None:
         _events_waiting = _dropped = 0
 
 
+# One flush at a time per process: at exit, the last flush waits for one still writing (a
+# worker recycled by gunicorn's max_requests would otherwise cut a daemon thread's batch off).
+_flushing = threading.Lock()
+
+
 def flush() -> int:
     """Write what is waiting; return how many events were stored. Never raises."""
+    with _flushing:
+        return _flush()
+
+
+def _flush() -> int:
     global _events_waiting, _dropped
     with _lock:
         batch = dict(_pending)
@@ -95,6 +108,8 @@ def flush() -> int:
         dropped, _dropped = _dropped, 0
     if dropped:
         logger.warning("insights: %d events dropped, the buffer was full", dropped)
+    for key, n in _claim_spooled().items():
+        batch[key] = batch.get(key, 0) + n
     if not batch:
         return 0
     try:
@@ -184,7 +199,64 @@ def _flush_forever() -> None:
         connections.close_all()
 
 
+# --- the spool: what an exiting process could not write ------------------------------------
+# A worker that exits while the database is away (gunicorn recycles workers after
+# max_requests, a deploy restarts them) would take its waiting counts with it. It writes them
+# to a file instead, and the next flush of any process on this host claims the file (an atomic
+# rename, so only one does) and writes them.
+
+
+def _spool_dir() -> Path | None:
+    folder = getattr(settings, "INSIGHTS_SPOOL_DIR", "")
+    return Path(folder) if folder else None
+
+
+def _spool(batch: dict[Key, int]) -> bool:
+    folder = _spool_dir()
+    if folder is None or not batch:
+        return False
+    rows = [[k.day.isoformat(), k.kind, k.item, k.detail, n] for k, n in batch.items()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{os.getpid()}-{time.time_ns()}"
+        temp = folder / f"{name}.partial"
+        temp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        os.replace(temp, folder / f"{name}.json")
+    except OSError:
+        logger.warning("insights: %d events lost at exit", sum(batch.values()), exc_info=True)
+        return False
+    return True
+
+
+def _claim_spooled() -> Counter[Key]:
+    folder = _spool_dir()
+    found: Counter[Key] = Counter()
+    if folder is None or not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.json")):
+        claimed = path.with_name(f"{path.stem}.{os.getpid()}.claimed")
+        try:
+            os.rename(path, claimed)  # whoever renames first owns the file
+            rows = json.loads(claimed.read_text(encoding="utf-8"))
+            claimed.unlink()
+        except (OSError, ValueError):
+            continue
+        for day, kind, item, detail, n in rows:
+            found[Key(dt.date.fromisoformat(day), kind, item, detail)] += int(n)
+    return found
+
+
 @atexit.register
 def _flush_at_exit() -> None:
-    if _pending:
-        flush()
+    # Waits for a flush still writing on the background thread, then writes the rest; what the
+    # database cannot take now goes to the spool for the next process.
+    if _flushing.acquire(timeout=settings.DB_TIMEOUT_SECONDS * 3):
+        try:
+            if _pending:
+                _flush()
+            with _lock:
+                left = dict(_pending)
+                _pending.clear()
+            _spool(left)
+        finally:
+            _flushing.release()

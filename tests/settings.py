@@ -24,3 +24,5 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 # Counters are written at once, in the request's thread (the in-memory database is per thread).
 INSIGHTS_SYNC = True
+# No spool between test processes (tests/test_insights_counting.py sets one where tested).
+INSIGHTS_SPOOL_DIR = ""

@@ -181,3 +181,26 @@ def test_a_vote_that_cannot_be_kept_gets_the_503_page(client, buffered, settings
     )
     assert response.status_code == 503
     assert "暂时无法保存您的反馈" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_counts_a_process_could_not_write_at_exit_are_written_by_the_next(
+    buffered, monkeypatch, settings, tmp_path
+):
+    settings.INSIGHTS_SPOOL_DIR = str(tmp_path)
+    counting.discard_pending()
+    counting.count("vote-yes", "sign-in-after-power-off", n=3)
+
+    def down(batch):
+        raise DatabaseError("the database is away")
+
+    real_write = counting._write
+    monkeypatch.setattr(counting, "_write", down)
+    counting._flush_at_exit()  # a worker exits during the outage
+    assert counting.pending() == {} and len(list(tmp_path.glob("*.json"))) == 1
+
+    monkeypatch.setattr(counting, "_write", real_write)
+    counting.count("vote-yes", "sign-in-after-power-off")  # another process, later
+    assert counting.flush() == 4
+    assert DailyCount.objects.get(kind="vote-yes").count == 4
+    assert not list(tmp_path.iterdir())
