@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = ROOT / "deploy" / "nginx.conf"
 
 
-def local_config(*, scratch: Path, listen: int, upstream: str, static_root: Path) -> str:
+def local_config(
+    *, scratch: Path, listen: int, redirect: int, upstream: str, static_root: Path
+) -> str:
     text = PRODUCTION.read_text(encoding="utf-8")
     swaps = [
         (r"(?m)^pid .*?;", f"pid {scratch}/nginx.pid;"),
@@ -25,11 +27,10 @@ def local_config(*, scratch: Path, listen: int, upstream: str, static_root: Path
         (r"alias /srv/helpcenter/staticfiles/;", f"alias {static_root}/;"),
         (r"(?m)^\s*server 10\.0\.0\.11:8000 .*$", f"        server {upstream};"),
         (r"(?m)^\s*server 10\.0\.0\.\d+:8000 .*\n", ""),
-        (r"(?m)^\s*listen 80;\n\s*listen \[::\]:80;\n", f"    listen 127.0.0.1:{listen + 1};\n"),
+        (r"(?m)^\s*listen 80;\n\s*listen \[::\]:80;\n", f"    listen 127.0.0.1:{redirect};\n"),
         (r"(?m)^\s*listen 443 ssl http2;\n", f"        listen 127.0.0.1:{listen};\n"),
         (r"(?m)^\s*listen \[::\]:443 ssl http2;\n", ""),
         (r"(?m)^\s*ssl_\w+ .*\n", ""),
-        (r"worker_processes auto;", "worker_processes 1;"),
     ]
     for pattern, replacement in swaps:
         text, count = re.subn(pattern, replacement, text)

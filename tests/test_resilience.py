@@ -285,7 +285,11 @@ def test_nginx_example_is_a_valid_configuration(tmp_path):
     conf = tmp_path / "nginx.conf"
     conf.write_text(
         local_config(
-            scratch=tmp_path, listen=18080, upstream="127.0.0.1:18081", static_root=tmp_path
+            scratch=tmp_path,
+            listen=18080,
+            redirect=18082,
+            upstream="127.0.0.1:18081",
+            static_root=tmp_path,
         )
     )
     result = subprocess.run(
