@@ -9,8 +9,13 @@ from tests.live_gunicorn import fetch, gunicorn
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with gunicorn(tmp_path_factory.mktemp("serve")) as base:
+def serve_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def server(serve_dir):
+    with gunicorn(serve_dir) as base:
         yield base
 
 
@@ -64,3 +69,20 @@ def test_html_is_gzipped_for_slow_connections(server):
 def test_proxy_https_header_is_trusted_and_gets_hsts(server):
     _, headers, _ = fetch(server + "/", **{"X-Forwarded-Proto": "https"})
     assert "max-age=31536000" in headers["Strict-Transport-Security"]
+
+
+def test_a_vote_is_limited_through_the_shared_cache_that_migrate_created(server, serve_dir):
+    import sqlite3
+
+    status, _, _ = fetch(
+        server + "/guides/sign-in-after-power-off/feedback/",
+        data=b"helpful=yes",
+        Origin=server,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 200  # the thanks page, after the redirect
+    with sqlite3.connect(serve_dir / "db.sqlite3") as db:
+        (rows,) = db.execute("SELECT COUNT(*) FROM helpcenter_cache").fetchone()
+    assert rows >= 1  # the per-client count lives where every worker and instance sees it
+    log = "".join(p.read_text() for p in serve_dir.glob("gunicorn-*.log"))
+    assert "limiting locally" not in log

@@ -15,7 +15,13 @@ PRODUCTION_ENV = {
 
 
 def run(args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # Only the settings a test names: not the DJANGO_* or DATABASE_URL of the test run itself
+    # (scripts/test runs the suite a second time with DATABASE_URL set to PostgreSQL).
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "HELPCENTER_")) and k != "DATABASE_URL"
+    }
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
