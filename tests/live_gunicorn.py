@@ -28,7 +28,7 @@ def free_port() -> int:
 
 def production_env(tmp: Path, port: int, **overrides: str) -> dict[str, str]:
     return (
-        {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HELPCENTER_"))}
         | {
             "DJANGO_SETTINGS_MODULE": "helpcenter.settings",
             "DJANGO_SECRET_KEY": "serving-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
