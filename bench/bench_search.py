@@ -161,13 +161,36 @@ def worker_start(content_dir: Path, index_dir: Path, runs: int) -> dict[str, flo
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", WORKER], check=True, cwd=ROOT, env=env, capture_output=True
-        )
-        phases = json.loads(out.stdout)
-        phases["total"] = time.perf_counter() - started
+        # Ready is when the worker says so, not when it has exited: freeing 50 MB of index at
+        # exit is no part of starting to serve.
+        with subprocess.Popen(
+            [sys.executable, "-c", WORKER], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        ) as worker:
+            line = worker.stdout.readline()
+            ready = time.perf_counter()
+        assert worker.returncode == 0, line
+        phases = json.loads(line)
+        phases["total"] = ready - started
         timings.append(phases)
     return {key: statistics.median(t[key] for t in timings) for key in timings[0]}
+
+
+def forked_worker_start(index: search.Index, query: str) -> float:
+    """Milliseconds from fork to a worker's first answered search, as gunicorn forks its
+    workers from a master that loaded content and index once (preload_app)."""
+    read, write = os.pipe()
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # the worker: answer one search, say how long it took, leave
+        os.close(read)
+        search.search(index, query)
+        os.write(write, str(time.perf_counter() - started).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        seconds = float(answer.read())
+    os.waitpid(pid, 0)
+    return seconds * 1000
 
 
 def _timed(action) -> float:
@@ -231,6 +254,7 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
         # The real worker indexes the assistant's outcomes too; its first start writes the file.
         worker_start(root, index_dir, runs=1)
         worker = worker_start(root, index_dir, runs=3 if count <= 1000 else 1)
+        forked = forked_worker_start(index, queries[0])
 
     print(f"\n== {len(library.guides)} guides, {sections} sections ==")
     print(f"content loaded from Markdown:  {library_seconds:7.2f} s    (helpcenter.content)")
@@ -254,12 +278,16 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
     )
     print(f"index memory (RSS, building):  {rss_added / mb:7.1f} MB")
     print(
-        f"worker start:                  {worker['total'] * 1000:7.0f} ms   "
+        f"cold start (new process):      {worker['total'] * 1000:7.0f} ms   "
         f"target < {TARGET_WORKER_MS} ms  (fresh python, index file present)"
     )
     print(
         f"  of which: setup {worker['setup'] * 1000:.0f} ms, content {worker['library'] * 1000:.0f}"
         f" ms, search index {worker['index'] * 1000:.0f} ms"
+    )
+    print(
+        f"worker start (forked):         {forked:7.1f} ms   target < {TARGET_WORKER_MS} ms  "
+        "(fork to first answered search; gunicorn.conf.py preloads, so this is a worker's start)"
     )
 
 

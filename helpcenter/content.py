@@ -256,25 +256,45 @@ _MARKUP_VERSION = hashlib.sha256(
 
 
 class _Renders:
-    """Parsed front matter and rendered body of each guide file, by the file's text."""
+    """Parsed front matter and rendered body of each guide file, by the file's text.
+
+    A file whose path, size and modification time (to the nanosecond) match the last load is
+    not even read again: the reload check (``_signature``) trusts the same three things.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.file = folder / f"guides-{_MARKUP_VERSION}.pickle" if folder else None
         self.known: dict[str, tuple] = {}
         self.used: dict[str, tuple] = {}
+        self.stats: dict[tuple[str, int, int], str] = {}  # (path, mtime, size) -> text digest
+        self.used_stats: dict[tuple[str, int, int], str] = {}
         self.seen: list[tuple[str, str]] = []  # (file name, digest of its text), every file read
         if self.file and self.file.exists():
             try:
                 with open(self.file, "rb") as handle:
-                    known = pickle.load(handle)
-                if isinstance(known, dict):
-                    self.known = known
+                    saved = pickle.load(handle)
+                if isinstance(saved, dict) and set(saved) == {"entries", "stats"}:
+                    self.known, self.stats = saved["entries"], saved["stats"]
             except Exception:  # a damaged or foreign file: parse afresh and rewrite it
-                self.known = {}
+                self.known, self.stats = {}, {}
 
     @staticmethod
     def key(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def unchanged(self, path: Path) -> str | None:
+        """The digest of a file known and untouched since the last load, without reading it."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        found = self.stats.get((str(path), stat.st_mtime_ns, stat.st_size))
+        return found if found in self.known else None
+
+    def remember(self, path: Path, key: str) -> None:
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            self.used_stats[(str(path), stat.st_mtime_ns, stat.st_size)] = key
 
     def parsed(self, key: str) -> tuple[str, dict, int] | None:
         """(front matter, its fields, body line) of a file seen before."""
@@ -291,13 +311,16 @@ class _Renders:
         return markup.Rendered(found[3], tuple(markup.Section(*s) for s in found[4]))
 
     def save(self) -> None:
-        if not self.file or self.used.keys() == self.known.keys():
+        if not self.file or (
+            self.used.keys() == self.known.keys() and self.used_stats == self.stats
+        ):
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             temp = self.file.with_suffix(f".{os.getpid()}.tmp")
             with open(temp, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                saved = {"entries": self.used, "stats": self.used_stats}
+                pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self.file)
         except OSError:  # a read-only release folder: every process renders for itself
             pass
@@ -315,8 +338,11 @@ def load_guide(path: Path, problems: _Problems, renders: _Renders | None = None)
         return None
     renders = renders or _Renders(None)
     try:
-        text = path.read_text(encoding="utf-8")
-        key = renders.key(text)
+        key = renders.unchanged(path)
+        if key is None:
+            text = path.read_text(encoding="utf-8")
+            key = renders.key(text)
+        renders.remember(path, key)
         renders.seen.append((path.name, key))
         seen = renders.parsed(key)
         if seen:

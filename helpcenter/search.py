@@ -378,6 +378,20 @@ def _average(texts: Iterable[str]) -> float:
 
 def _by_unit(documents: Iterable[Document]) -> tuple[Document, ...]:
     """The documents with each unit's together, units in order of first appearance."""
+    documents = tuple(documents)
+    # The sources already yield each unit's documents together (a guide, then its sections):
+    # then this is the identity, found in one pass instead of a sort of 50,000 rows.
+    seen: set[tuple[str, str]] = set()
+    previous = None
+    for document in documents:
+        key = _unit_key(document)
+        if key != previous:
+            if key in seen:
+                break
+            seen.add(key)
+            previous = key
+    else:
+        return documents
     order: dict[tuple[str, str], int] = {}
     keyed = [(order.setdefault(_unit_key(d), len(order)), n, d) for n, d in enumerate(documents)]
     keyed.sort(key=lambda row: row[:2])
