@@ -106,19 +106,28 @@ class _Rendered:
     encoded: dict[str, bytes]  # "br", "gzip" -> the body compressed once
     headers: tuple[tuple[str, str], ...]
 
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(data) for data in self.encoded.values())
+
 
 class _Memory:
-    """Rendered pages of one content version, least recently used out first."""
+    """Rendered pages of one content version, least recently used out first, bounded in count
+    and in bytes (searches are many and different: they must not grow a worker without end)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.version = ""
         self.pages: OrderedDict[tuple, _Rendered] = OrderedDict()
+        self.bytes = 0
+
+    def _reset(self, version: str) -> None:
+        self.version, self.pages, self.bytes = version, OrderedDict(), 0
 
     def get(self, version: str, key: tuple) -> _Rendered | None:
         with self.lock:
             if version != self.version:
-                self.version, self.pages = version, OrderedDict()
+                self._reset(version)
                 return None
             found = self.pages.get(key)
             if found is not None:
@@ -128,14 +137,22 @@ class _Memory:
     def put(self, version: str, key: tuple, rendered: _Rendered) -> None:
         with self.lock:
             if version != self.version:
-                self.version, self.pages = version, OrderedDict()
+                self._reset(version)
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
             self.pages[key] = rendered
-            while len(self.pages) > settings.PAGE_MEMORY_ENTRIES:
-                self.pages.popitem(last=False)
+            self.bytes += rendered.size
+            while self.pages and (
+                len(self.pages) > settings.PAGE_MEMORY_ENTRIES
+                or self.bytes > settings.PAGE_MEMORY_BYTES
+            ):
+                _, evicted = self.pages.popitem(last=False)
+                self.bytes -= evicted.size
 
     def clear(self) -> None:
         with self.lock:
-            self.version, self.pages = "", OrderedDict()
+            self._reset("")
 
 
 memory = _Memory()

@@ -162,6 +162,7 @@ PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("HELPCENTER_PAGE_SWR", "30"))
 PAGE_STALE_IF_ERROR = int(os.environ.get("HELPCENTER_PAGE_STALE_IF_ERROR", "86400"))
 # Rendered pages kept in each worker's memory, per content version.
 PAGE_MEMORY_ENTRIES = int(os.environ.get("HELPCENTER_PAGE_MEMORY_ENTRIES", "2000"))
+PAGE_MEMORY_BYTES = int(os.environ.get("HELPCENTER_PAGE_MEMORY_MB", "32")) * 1024 * 1024
 
 # The cache backs the limits on anonymous writes (helpcenter/anonymous.py). The database
 # cache is shared by every worker and instance that share the database.

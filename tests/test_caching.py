@@ -173,3 +173,13 @@ def test_the_fragment_and_the_page_of_one_url_have_different_etags(client):
     assert again.status_code == 200 and b"<html" in again.content
     reload = client.get("/triage/locked/", headers={"If-None-Match": step["ETag"]})
     assert reload.status_code == 200 and b"<html" in reload.content
+
+
+def test_the_page_memory_is_bounded_in_bytes(client, settings):
+    # Every search is a page of its own: a flood of different queries must not grow a worker.
+    settings.PAGE_MEMORY_BYTES = 200_000
+    for n in range(60):
+        client.get("/search/", {"q": f"签到 {n}"})
+    assert 0 < caching.memory.bytes <= 200_000
+    assert len(caching.memory.pages) < 60
+    assert caching.memory.bytes == sum(page.size for page in caching.memory.pages.values())
