@@ -26,3 +26,6 @@ if not os.environ.get("DATABASE_URL"):
 INSIGHTS_SYNC = True
 # No spool between test processes (tests/test_insights_counting.py sets one where tested).
 INSIGHTS_SPOOL_DIR = ""
+# The limits on anonymous writes in memory: a beacon that arrives while a browser test's
+# database is being emptied must not write to it (test_serving runs the database cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
