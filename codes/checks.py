@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core import checks
 
 from codes.content import CODE_RE, CodeBook, get_codebook
-from helpcenter.checks import BARE_URL, FORBIDDEN, LINK, PHONE, Problem
+from helpcenter.checks import LINK, Problem, residue_problems
 from helpcenter.content import Library, get_library
 
 _CODE = r"(?:[0-9]{2}|[A-Za-z][0-9])"
@@ -37,25 +37,7 @@ def _lines(path: Path) -> list[str]:
 def check_codebook(book: CodeBook) -> list[Problem]:
     problems = [Problem(book.source, p.line, p.message) for p in book.problems]
     for number, line in enumerate(_lines(book.source), start=1):
-        text = line
-        for match in BARE_URL.finditer(text):
-            problems.append(
-                Problem(
-                    book.source, number, f"不能写网址（{match.group(0)[:40]}）：放到 contacts.yaml"
-                )
-            )
-        for match in PHONE.finditer(text):
-            problems.append(
-                Problem(
-                    book.source,
-                    number,
-                    f"疑似电话号码 {match.group(0)}："
-                    "电话只能写在 contacts.yaml，这里按名称提到联系渠道",
-                )
-            )
-        for phrase, why in FORBIDDEN.items():
-            if phrase.lower() in text.lower():
-                problems.append(Problem(book.source, number, f"出现“{phrase}”：{why}"))
+        problems += residue_problems(book.source, number, line, place="这里")
     return problems
 
 

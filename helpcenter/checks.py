@@ -72,6 +72,35 @@ def _in_code(line: str) -> bool:
     return line.startswith(("    ", "\t", "```"))
 
 
+def residue_problems(
+    path: Path, number: int, text: str, *, place: str, phones: bool = True
+) -> list[Problem]:
+    """What must not be published in a content file's line: URLs and phone numbers (they belong
+    in contacts.yaml) and leftovers of the scraped sources. ``place`` says where, for editors
+    ("指南里", "这里")."""
+    problems = [
+        Problem(path, number, f"{place}不能有网址（{match.group(0)[:40]}）：放到 contacts.yaml")
+        for match in BARE_URL.finditer(text)
+    ]
+    if phones:
+        problems += [
+            Problem(
+                path,
+                number,
+                f"疑似电话号码 {match.group(0)}："
+                f"电话只能写在 contacts.yaml，{place}按名称提到联系渠道",
+            )
+            for match in PHONE.finditer(text)
+        ]
+    lowered = text.lower()
+    problems += [
+        Problem(path, number, f"出现“{phrase}”：{why}")
+        for phrase, why in FORBIDDEN.items()
+        if phrase.lower() in lowered
+    ]
+    return problems
+
+
 def check_guide(guide: Guide, library: Library) -> list[Problem]:
     problems: list[Problem] = []
     anchors = {s.anchor for s in guide.sections}
@@ -105,28 +134,15 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
             message = _check_link(match.group(1), guide, library)
             if message:
                 problems.append(Problem(guide.path, number, message))
-        text_without_links = LINK.sub("]()", line)
-        for match in BARE_URL.finditer(text_without_links):
-            problems.append(
-                Problem(
-                    guide.path,
-                    number,
-                    f"指南里不能有网址（{match.group(0)[:40]}）：放到 contacts.yaml",
-                )
+        problems.extend(
+            residue_problems(
+                guide.path,
+                number,
+                LINK.sub("]()", line),
+                place="指南里",
+                phones=not _in_code(line),
             )
-        if not _in_code(line):
-            for match in PHONE.finditer(line):
-                problems.append(
-                    Problem(
-                        guide.path,
-                        number,
-                        f"疑似电话号码 {match.group(0)}："
-                        "电话只能写在 contacts.yaml，指南里按名称提到联系渠道",
-                    )
-                )
-        for phrase, why in FORBIDDEN.items():
-            if phrase.lower() in line.lower():
-                problems.append(Problem(guide.path, number, f"出现“{phrase}”：{why}"))
+        )
     return problems
 
 

@@ -105,7 +105,7 @@ def test_a_good_file_has_no_problems(content_dir):
         (
             "    say: 麻烦您换一张卡。\n",
             "    say: 请看 https://example.com 。\n",
-            "codes.yaml:8: 不能写网址（https://example.com",
+            "codes.yaml:8: 这里不能有网址（https://example.com",
         ),
         (
             "    say: 麻烦您换一张卡。\n",

@@ -184,3 +184,25 @@ def test_too_deep_a_tree_is_reported(content_dir):
     ).replace("outcomes:\n", chain + "outcomes:\n")
     found = messages(content_dir, text)
     assert any("问题 problem" in m and "最长" in m for m in found), found
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("打 13812345678 找客服。", "疑似电话号码 13812345678"),
+        ("上 https://example.com 看看。", "这里不能有网址"),
+        ("拉卡拉的机器常这样。", "出现“拉卡拉”"),
+    ],
+)
+def test_numbers_urls_and_source_residue_in_the_tree_are_named_with_their_line(
+    content_dir, said, expected
+):
+    text = SMALL_TREE.replace("summary: 马上停下别再试。", f"summary: 马上停下别再试。{said}")
+    [message] = messages(content_dir, text)
+    assert f"content/triage.yaml:{line_of(text, said)}: {expected}" in message
+
+
+def test_a_channel_id_with_digits_is_not_taken_for_a_phone_number(content_dir):
+    text = SMALL_TREE.replace("channels: [", "channels: [anti-fraud-96110, ", 1)
+    assert "anti-fraud-96110" in text
+    assert not [m for m in messages(content_dir, text) if "电话" in m]
