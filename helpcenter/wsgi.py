@@ -10,11 +10,13 @@ application = get_wsgi_application()
 
 def _warm_up() -> None:
     """Load and render the content (and what is built from it) before the first request."""
+    from helpcenter.caching import release
     from helpcenter.checks import current_errors
     from helpcenter.content import get_library
 
     library = get_library()
     current_errors()  # logs what an editor broke, before the first merchant meets it
+    release()  # the code's digest, part of every ETag: once here, not in each forked worker
     try:
         from helpcenter import search
 

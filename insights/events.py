@@ -110,10 +110,11 @@ def count_vote(slug: str, *, helpful: bool) -> bool:
     return counting.count(VOTE_YES if helpful else VOTE_NO, slug)
 
 
-def count_reason(slug: str, reason: str) -> None:
+def count_reason(slug: str, reason: str) -> bool:
+    """False when the reason could not be kept (see ``counting.count``)."""
     if reason not in REASONS:
         raise Refused(400, "unknown reason")
-    counting.count(REASON, slug, reason)
+    return counting.count(REASON, slug, reason)
 
 
 # --- searches --------------------------------------------------------------------------------

@@ -162,9 +162,11 @@ def guide_reason(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guide = _guide(library, slug)
     anchor = _anchor(guide, _first(request.POST, "section"))
     try:
-        events.count_reason(guide.slug, _first(request.POST, "reason"))
+        kept = events.count_reason(guide.slug, _first(request.POST, "reason"))
     except events.Refused:
         return bad_request(request, None)
+    if not kept:
+        return refusal(request, status=503)
     return _answered(request, library, guide, answer="no", anchor=anchor, told=True)
 
 

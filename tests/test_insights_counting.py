@@ -171,13 +171,17 @@ def test_a_batch_the_database_refuses_waits_for_the_next_flush(buffered, monkeyp
 
 
 @pytest.mark.django_db
-def test_a_vote_that_cannot_be_kept_gets_the_503_page(client, buffered, settings):
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [("feedback/", {"helpful": "no"}), ("feedback/reason/", {"reason": "unclear"})],
+)
+def test_a_vote_or_reason_that_cannot_be_kept_gets_the_503_page(
+    client, buffered, settings, url, data
+):
     settings.INSIGHTS_MAX_PENDING = 0
     counting.discard_pending()
     response = client.post(
-        "/guides/sign-in-after-power-off/feedback/",
-        {"helpful": "no"},
-        headers={"Origin": "http://testserver"},
+        "/guides/sign-in-after-power-off/" + url, data, headers={"Origin": "http://testserver"}
     )
     assert response.status_code == 503
     assert "暂时无法保存您的反馈" in response.content.decode()
