@@ -12,9 +12,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
-def beacon_after(page: Page, action) -> None:
-    """Do something that makes the page send a beacon, and wait until the server took it."""
-    with page.expect_response(lambda r: r.url.endswith("/insights/event")) as answered:
+def beacon_after(page: Page, action, kind: str) -> None:
+    """Do something that makes the page send a beacon of this kind, and wait until the server
+    took it. The kind matters: an earlier page's beacon may still be on its way, and waiting
+    for any beacon would then return before this one is counted."""
+
+    def this_beacon(response) -> bool:
+        body = response.request.post_data or ""
+        return response.url.endswith("/insights/event") and f"k={kind}&" in body + "&"
+
+    with page.expect_response(this_beacon) as answered:
         action()
     assert answered.value.status == 204
 
@@ -29,14 +36,16 @@ def test_counts_from_the_assistant_and_a_vote_reach_the_staff_page(
     base = live_server.url
 
     # The assistant: in, two answers, an outcome, then "not solved".
-    beacon_after(phone, lambda: phone.goto(base + "/triage/"))
+    beacon_after(phone, lambda: phone.goto(base + "/triage/"), "step")
     for label in ("机器被锁了", "不确定", "还没解决"):
         link = phone.locator("#answers").get_by_role("link", name=label).first
-        beacon_after(phone, link.click)
+        beacon_after(phone, link.click, "step")
     expect(phone.locator("#conversation .question").last).to_have_text("抱歉，没能帮您解决")
 
     # A guide: read it, answer 没解决, give a reason.
-    beacon_after(phone, lambda: phone.goto(base + "/guides/unlock-locked-terminal/#symptoms"))
+    beacon_after(
+        phone, lambda: phone.goto(base + "/guides/unlock-locked-terminal/#symptoms"), "view"
+    )
     phone.get_by_role("button", name="没解决").click()
     box = phone.locator("#feedback")
     expect(box).to_contain_text("抱歉没有帮上忙")
@@ -91,16 +100,17 @@ def test_searches_opened_results_and_code_look_ups_are_counted(live_server, page
     from insights.models import DailyCount
 
     base = live_server.url
-    beacon_after(page, lambda: page.goto(base + "/search/?q=机器锁住了"))
+    beacon_after(page, lambda: page.goto(base + "/search/?q=机器锁住了"), "search")
     result = page.locator(".results a").first
     href = result.get_attribute("href")
     # The page navigates away as the beacon leaves: its answer is not the page's to see.
+    # The guide it opens sends its own "view" beacon; wait for that one to be counted.
     with page.expect_request(
         lambda r: r.url.endswith("/insights/event") and "k=open" in (r.post_data or "")
     ):
-        result.click()
-    beacon_after(page, lambda: page.goto(base + "/search/?q=恐龙蛋"))
-    beacon_after(page, lambda: page.goto(base + "/codes/51/"))
+        beacon_after(page, result.click, "view")
+    beacon_after(page, lambda: page.goto(base + "/search/?q=恐龙蛋"), "search")
+    beacon_after(page, lambda: page.goto(base + "/codes/51/"), "code")
     kinds = set(DailyCount.objects.values_list("kind", "item"))
     assert ("search-hit", "") in kinds and ("search-empty", "") in kinds
     assert ("gap", "恐龙蛋") in kinds and ("code", "51") in kinds
