@@ -24,7 +24,7 @@ def local_config(
         (r"access_log /var/log/nginx/helpcenter-access\.log", f"access_log {scratch}/access.log"),
         (r"include /etc/nginx/mime\.types;", "include /etc/nginx/mime.types;"),
         (r"/var/cache/nginx/helpcenter", f"{scratch}/cache"),
-        (r"alias /srv/helpcenter/staticfiles/;", f"alias {static_root}/;"),
+        (r"alias /srv/helpcenter/staticfiles/", f"alias {static_root}/"),
         (r"(?m)^\s*server 10\.0\.0\.11:8000 .*$", f"        server {upstream};"),
         (r"(?m)^\s*server 10\.0\.0\.\d+:8000 .*\n", ""),
         (r"(?m)^\s*listen 80;\n\s*listen \[::\]:80;\n", f"    listen 127.0.0.1:{redirect};\n"),

@@ -34,6 +34,7 @@ KEPT_PREFIXES = ("/guides/", "/categories/", "/codes/", "/triage/")
 NOT_KEPT_PREFIXES = ("/triage/ask/", "/triage/qr/")
 # Only what pages load. The PNG icons are for installing to the home screen, not for reading.
 PRECACHED_SUFFIXES = (".css", ".js", ".svg")
+NGINX_ONLY = "errors/"  # nginx's own error pages and their stylesheet (deploy/nginx.conf)
 HTMX_SCRIPT = "django_htmx/htmx-2.min.js"  # what {% htmx_script %} loads
 OPTIONAL_PAGES = ("/", "/codes/")
 
@@ -51,7 +52,7 @@ def static_files() -> list[str]:
     names = {
         name.replace("\\", "/")
         for name, _storage in FileSystemFinder().list([])
-        if name.endswith(PRECACHED_SUFFIXES)
+        if name.endswith(PRECACHED_SUFFIXES) and not name.startswith(NGINX_ONLY)
     }
     return sorted([*names, HTMX_SCRIPT])
 
