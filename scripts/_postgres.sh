@@ -14,20 +14,22 @@ ensure_postgres() {
   fi
   version=$(ls /usr/lib/postgresql | sort -V | tail -1)
   if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main"' | grep -q .; then
-    pg_createcluster "$version" main >/dev/null
+    pg_createcluster "$version" main >&2
   fi
   if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
     if [ "$(id -u)" != 0 ]; then
       echo "PostgreSQL $version is not running: sudo pg_ctlcluster $version main start" >&2
       return 1
     fi
-    pg_ctlcluster "$version" main start
+    # Its notes (e.g. "Removed stale pid file." after a machine restart) go to stderr: only
+    # the URL may reach stdout.
+    pg_ctlcluster "$version" main start >&2 || return 1
   fi
   if [ "$(id -u)" = 0 ]; then
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$role'\"" | grep -q 1 \
       || su postgres -c "psql -qc \"CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password'\"" >/dev/null
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='$role'\"" | grep -q 1 \
-      || su postgres -c "createdb -O $role $role"
+      || su postgres -c "createdb -O $role $role" >&2
   fi
   local port
   port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')
