@@ -146,7 +146,7 @@ def test_service_code_from_the_home_page_and_the_assistant(live_server, phone):
     phone.goto(base + "/")
     phone.get_by_label("客服给了您一个服务码？").fill(" ｌ２ ")
     phone.get_by_role("button", name="前往").click()
-    expect(phone).to_have_url(base + "/triage/locked/frozen/")
+    expect(phone).to_have_url(base + "/triage/money/frozen/")
     expect(phone.locator(".outcome-card").last).to_contain_text("服务码 L2")
     box = phone.locator("#assistant-tools").get_by_label("客服给了您一个服务码？")
     box.fill("zz9")

@@ -334,7 +334,7 @@ def test_home_page_code_form_reaches_the_assistant(client):
     body = text(client.get("/"))
     assert 'action="/triage/code/"' in body and 'name="code"' in body
     response = client.get("/triage/code/", {"code": "l2"})
-    assert response["Location"] == "/triage/locked/frozen/"
+    assert response["Location"] == "/triage/money/frozen/"
 
 
 def test_a_code_typed_as_free_text_also_jumps(client, small):
