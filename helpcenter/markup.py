@@ -11,6 +11,7 @@ queries and triage input are escaped by Django's templates (or, for highlighted 
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
@@ -82,7 +83,19 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+# One converter per thread, reset before each document: building a converter (its extensions'
+# registries) costs more than many a guide's conversion, and each one left behind is a
+# reference cycle for the garbage collector. reset() clears what a document leaves behind
+# (the HTML stash, link references, the table of contents); heading ids are made unique per
+# document by the toc extension itself.
+_converters = threading.local()
+
+
 def render(text: str) -> Rendered:
-    md = _markdown()
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = _markdown()
+    md.reset()
+    md.collected_sections = ()
     html = md.convert(text)
     return Rendered(html=html, sections=md.collected_sections)

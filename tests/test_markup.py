@@ -37,3 +37,20 @@ def test_tables_and_admonitions_render():
     html = markup.render(text).html
     assert '<div class="admonition warning">' in html
     assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_nothing_of_one_guide_leaks_into_the_next():
+    # The converter is reused between documents: link references, heading ids, stashed HTML
+    # and sections must start afresh each time.
+    first = markup.render(
+        "## 症状 {#symptoms}\n\n见[说明][ref]。<b>x</b>\n\n"
+        "[ref]: https://example.com/a\n\n## 症状\n"
+    )
+    second = markup.render("## 症状 {#symptoms}\n\n见[说明][ref]。\n\n## 症状\n")
+    assert 'href="https://example.com/a"' in first.html
+    assert "example.com" not in second.html and "[说明][ref]" in second.html
+    assert [s.anchor for s in first.sections] == [s.anchor for s in second.sections]
+    assert second.sections[0].anchor == "symptoms"
+    assert "&lt;b&gt;" in first.html and "&lt;b&gt;" not in second.html
+    assert markup.render("没有标题的一段话。").sections == ()
+    assert markup.render("## 症状 {#symptoms}\n\n见[说明][ref]。\n\n## 症状\n") == second
