@@ -208,3 +208,36 @@ def test_a_damaged_render_file_is_rendered_afresh(tmp_path, settings):
     for file in tmp_path.glob("guides-*.pickle"):
         file.write_bytes(b"not a pickle")
     assert content.load_library(root).guides
+
+
+def test_loading_pauses_the_cyclic_collector_and_gives_it_back(content_dir, monkeypatch):
+    import gc
+
+    seen: list[bool] = []
+    real_load_guide = content.load_guide
+
+    def spying_load_guide(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_load_guide(*args, **kwargs)
+
+    monkeypatch.setattr(content, "load_guide", spying_load_guide)
+    assert gc.isenabled()
+    library = content.load_library(content_dir)
+    assert seen and not any(seen)  # paused while the guides load
+    assert gc.isenabled()  # and back afterwards
+    seen.clear()
+
+    def failing_build(_library):
+        seen.append(gc.isenabled())
+        raise RuntimeError("a broken build")
+
+    with pytest.raises(RuntimeError):
+        library.derive("broken", failing_build)
+    assert seen == [False] and gc.isenabled()  # given back after a failure too
+
+    gc.disable()  # a process that runs without the collector keeps it off
+    try:
+        content.load_library(content_dir)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
