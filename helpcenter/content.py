@@ -570,11 +570,11 @@ def _failed(path: Path, problems: _Problems, since: int) -> bool:
 def _collector_paused[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     """Run a bulk load with Python's cyclic garbage collector paused.
 
-    Loading makes hundreds of thousands of objects that all stay alive and form no garbage
-    cycles; the collector, triggered by the allocations, would walk them again and again for
-    nothing. At 5,000 guides that was a quarter of a new process's start (bench_search.py).
-    Reference counting still frees everything as usual; the collector's previous state comes
-    back afterwards.
+    Loading makes hundreds of thousands of objects that all stay alive; the collector,
+    triggered by the allocations, would walk them again and again for nothing. At 5,000 guides
+    that was 100-170 ms of a new process's 1.05-1.09 s start (bench_search.py). Reference
+    counting still frees what is dropped; the few cycles Markdown leaves (a few KB a guide
+    rendered) wait until the collector's previous state comes back, right afterwards.
     """
 
     @functools.wraps(function)
