@@ -52,7 +52,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "vote": (10, 60),
     "event": (120, 60),
-    "login": (5, 300),
 }
 
 
