@@ -32,12 +32,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
+import search  # noqa: E402
 from bench._timing import percentile  # noqa: E402
 from codes.checks import codes_problems  # noqa: E402
 from codes.content import load_codebook  # noqa: E402
 from codes.search import code_pins  # noqa: E402
-from helpcenter import caching, search  # noqa: E402
-from helpcenter.content import get_library  # noqa: E402
+from guides.library import get_library  # noqa: E402
+from helpcenter import caching  # noqa: E402
 
 QUERIES = (
     "刷卡显示51",

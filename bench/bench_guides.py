@@ -30,7 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench._timing import percentile, time_requests  # noqa: E402
-from helpcenter import content  # noqa: E402
+from guides import loading as guides_loading  # noqa: E402
 
 GZIP = {"Accept-Encoding": "gzip"}  # as phones send it: the gzip cost is counted
 
@@ -44,7 +44,7 @@ def main() -> None:
     runs = []
     for _ in range(5):
         start = time.perf_counter()
-        library = content.load_library(Path(settings.CONTENT_DIR))
+        library = guides_loading.load_library(Path(settings.CONTENT_DIR))
         runs.append((time.perf_counter() - start) * 1000)
     size = sum(g.path.stat().st_size for g in library.guides.values())
     print(f"content: {len(library.guides)} guides, {size / 1024:.0f} KB of Markdown")

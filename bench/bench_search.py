@@ -38,8 +38,10 @@ django.setup()
 import yaml  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+import search  # noqa: E402
 from bench._timing import percentile  # noqa: E402
-from helpcenter import content, search  # noqa: E402
+from guides import content  # noqa: E402
+from guides import loading as guides_loading  # noqa: E402
 
 TARGET_MEDIAN_MS = 10
 TARGET_P95_MS = 25
@@ -78,9 +80,12 @@ from django.conf import settings
 settings.CONTENT_DIR = os.environ["BENCH_CONTENT"]
 settings.SEARCH_INDEX_DIR = os.environ["BENCH_INDEX"]
 settings.CONTENT_CACHE_DIR = os.environ["BENCH_INDEX"]
-from helpcenter import content, search
+import search  # noqa: E402
+from guides import content  # noqa: E402
+from guides import library as guides_library  # noqa: E402
+from guides import loading as guides_loading  # noqa: E402
 set_up = time.perf_counter()
-content.get_library()
+guides_library.get_library()
 loaded = time.perf_counter()
 search.get_index()
 done = time.perf_counter()
@@ -206,8 +211,8 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
         root = Path(folder) / "content"
         index_dir = Path(folder) / "search-index"
         generate(root, shipped, count, rng)
-        library_seconds = _timed(lambda: content.load_library(root))
-        library = content.load_library(root)
+        library_seconds = _timed(lambda: guides_loading.load_library(root))
+        library = guides_loading.load_library(root)
         documents = [d for source in search._sources.values() for d in source(library)]
         documents = [d for d in documents if d.kind in ("guide", "section")]
         sections = sum(d.kind == "section" for d in documents)
@@ -296,7 +301,7 @@ def main() -> None:
     parser.add_argument("--guides", type=int, nargs="+", default=[500, 5000])
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
-    shipped = content.load_library(Path(settings.BASE_DIR) / "content")
+    shipped = guides_loading.load_library(Path(settings.BASE_DIR) / "content")
     for count in args.guides:
         measure(shipped, count, args.queries)
 

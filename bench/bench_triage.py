@@ -30,7 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench._timing import percentile, time_requests  # noqa: E402
-from helpcenter.content import get_library  # noqa: E402
+from guides.library import get_library  # noqa: E402
 from triage import flow  # noqa: E402
 
 # The longest route in the shipped tree that ends on the before-you-call card: every kind of

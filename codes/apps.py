@@ -8,8 +8,8 @@ class CodesConfig(AppConfig):
     def ready(self) -> None:
         from codes import checks  # noqa: F401  (registers the codes check)
         from codes.search import code_documents, code_pins
-        from helpcenter import search
+        from search import registry
 
         # /search/, the instant results, /api/search and the assistant's free text know codes.
-        search.register_documents("code", code_documents)
-        search.register_pin(code_pins)
+        registry.register_documents("code", code_documents)
+        registry.register_pin(code_pins)

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from django.core import checks
 
-from codes.content import CODE_RE, CodeBook, get_codebook
-from helpcenter.checks import LINK, Problem, residue_problems
-from helpcenter.content import Library, get_library
+from codes.content import CodeBook, get_codebook
+from guides.content import Library
+from guides.library import get_library
+from guides.problems import Problem
+from guides.residue import LINK, residue_problems
 
 _CODE = r"(?:[0-9]{2}|[A-Za-z][0-9])"
 # A code named in a guide: a cue word, then one code or a list ("返回码 12、22、25").
@@ -75,33 +77,11 @@ def check_guides(library: Library, book: CodeBook) -> list[Problem]:
     return problems
 
 
-def check_outcomes(library: Library, book: CodeBook) -> list[Problem]:
-    """The assistant's outcomes may list typical codes (response_codes); each must exist."""
-    try:
-        from triage import flow
-    except ImportError:
-        return []
-    tree = flow.get_tree(library)
-    problems = []
-    for outcome in tree.outcomes.values():
-        for code in getattr(outcome, "response_codes", ()):
-            if not CODE_RE.fullmatch(code) or book.get(code) is None:
-                problems.append(
-                    Problem(
-                        tree.source,
-                        outcome.line,
-                        f"结果 {outcome.id}：返回码 {code} 不在 codes.yaml 里",
-                    )
-                )
-    return problems
-
-
 def codes_problems(library: Library) -> list[Problem]:
     book = get_codebook(library)
     return [
         *check_codebook(book),
         *check_guides(library, book),
-        *check_outcomes(library, book),
     ]
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpcenter import yaml_lines
-from helpcenter.content import Library
-from helpcenter.yaml_lines import LineMapping, line_of
+from guides import yaml_lines
+from guides.content import Library
+from guides.yaml_lines import LineMapping, line_of
 
 CODES_FILE = "codes.yaml"
 # Two characters: digits ("51") or a capital letter and a digit ("A0"). Providers' own letter
@@ -330,3 +331,18 @@ def load_codebook(library: Library) -> CodeBook:
 
 def get_codebook(library: Library) -> CodeBook:
     return library.derive("codes", load_codebook)
+
+
+# The assistant's service codes (Z1, C1, …) look like response codes. The triage app says which
+# exist (from its AppConfig.ready), so a card's 404 can offer that door too; codes knows no
+# assistant.
+_service_codes: Callable[[], Collection[str]] = frozenset
+
+
+def register_service_codes(source: Callable[[], Collection[str]]) -> None:
+    global _service_codes
+    _service_codes = source
+
+
+def service_codes() -> Collection[str]:
+    return _service_codes()

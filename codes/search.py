@@ -2,7 +2,7 @@
 
 "刷卡显示51", "提示a0", "返回码 97", "code 91" and a bare "51" put that code's card first in
 /search/, the instant results, /api/search and the assistant's free text (through
-``helpcenter.search.register_pin``). A number is a code only when it stands alone as two
+``search.registry.register_pin``). A number is a code only when it stands alone as two
 characters: long digit runs (amounts, card, terminal or phone numbers), decimals, times,
 dates, amounts with a unit ("51元") and operator numbers ("操作员 01", "主管 00") are not.
 """
@@ -13,8 +13,10 @@ import re
 import unicodedata
 
 from codes.content import CodeBook, ResponseCode, get_codebook
-from helpcenter import search
-from helpcenter.content import Library
+from guides.content import Library
+from search.documents import Document, Hit
+from search.snippets import highlight
+from search.text import MAX_QUERY_CHARS
 
 MAX_PINS = 3
 # Two digits standing alone: not part of a longer number, a decimal, a time or a date, and
@@ -29,7 +31,7 @@ _OPERATOR_WINDOW = 6
 
 
 def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text[: search.MAX_QUERY_CHARS]).upper()
+    return unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).upper()
 
 
 def _is_operator_number(text: str, start: int, end: int) -> bool:
@@ -69,7 +71,7 @@ def _title(entry: ResponseCode) -> str:
     return f"返回码 {entry.codes_text}：{entry.meaning}"
 
 
-def code_documents(library: Library) -> list[search.Document]:
+def code_documents(library: Library) -> list[Document]:
     """One document per card: what the screen says and what the code means.
 
     The steps stay out: they share words ("签到", "服务商") with the guides, which answer
@@ -78,11 +80,11 @@ def code_documents(library: Library) -> list[search.Document]:
     documents = []
     for entry in get_codebook(library).entries:
         documents.append(
-            search.Document(
+            Document(
                 kind="code",
                 url=entry.url,
                 guide_slug=_guide_of(entry),
-                guide_title=_title(entry),
+                title=_title(entry),
                 section_title="",
                 text="\n".join((entry.meaning, *entry.screens)),
                 keywords=(*entry.codes, *entry.screens),
@@ -92,19 +94,19 @@ def code_documents(library: Library) -> list[search.Document]:
     return documents
 
 
-def code_pins(library: Library, query: str) -> list[search.Hit]:
+def code_pins(library: Library, query: str) -> list[Hit]:
     """The cards of the codes a query names, first, whatever else it finds."""
     entries = codes_in(get_codebook(library), query)[:MAX_PINS]
     hits = []
     for entry in entries:
         snippet = f"{entry.who.label} · {entry.retry.label}。{entry.steps[0]}"
         hits.append(
-            search.Hit(
+            Hit(
                 url=entry.url,
                 guide_slug=_guide_of(entry),
-                guide_title=_title(entry),
+                title=_title(entry),
                 section_title="",
-                snippet_html=search.highlight(snippet, []),
+                snippet_html=highlight(snippet, []),
                 score=0.0,  # a pin is placed by position, not by score
                 kind="code",
             )

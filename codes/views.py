@@ -17,12 +17,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from codes.content import CodeBook, ResponseCode, get_codebook, normalize_code
+from codes.content import CodeBook, ResponseCode, get_codebook, normalize_code, service_codes
 from codes.search import codes_in
+from guides.library import get_library
 from helpcenter.caching import public_page
-from helpcenter.content import get_library
-from helpcenter.views import HtmxHttpRequest, channels_for
-from triage import flow
+from helpcenter.http import HtmxHttpRequest
 
 INDEX = "codes/index.html"
 CARD = "codes/card.html"
@@ -59,7 +58,7 @@ def card(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "entry": entry,
         "code": code,
         "others": others,
-        "channels": channels_for(library, entry.who.channels),
+        "channels": library.channels_for(entry.who.channels),
         "group": [e for e in book.entries if e.who is entry.who and e is not entry],
     }
     return render(request, CARD, context)
@@ -88,9 +87,9 @@ def _not_found(request: HtmxHttpRequest, book: CodeBook, wanted: str) -> HttpRes
     context = _index_context(book)
     context["missing"] = wanted
     # Z1, C1 and the like are also the assistant's service codes: offer that door too.
-    if wanted in flow.get_tree(get_library()).codes:
+    if wanted in service_codes():
         context["service_code_url"] = f"{reverse('triage:code')}?{urlencode({'code': wanted})}"
-    context["search_url"] = f"{reverse('helpcenter:search')}?{urlencode({'q': wanted})}"
+    context["search_url"] = f"{reverse('search:page')}?{urlencode({'q': wanted})}"
     return render(request, INDEX, context, status=404)
 
 

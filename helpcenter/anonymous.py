@@ -129,7 +129,7 @@ def _count(store, key: str, window: int) -> int:
 
 def refusal(request: HttpRequest, *, status: int, wait: int = 0) -> HttpResponse:
     template = {403: "403.html", 429: "429.html", 503: "503.html"}[status]
-    body = loader.render_to_string(template, {"wait": wait, "site_name": settings.SITE_NAME})
+    body = loader.render_to_string(template, {"wait": wait})
     response = HttpResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     if wait:

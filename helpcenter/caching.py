@@ -33,8 +33,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from helpcenter.content import Library, get_library
-
 CACHEABLE_STATUS = frozenset({200, 301, 302, 308})
 GZIP_MIN_BYTES = 200
 # What the release hash reads: code and its templates and static files, not content, tests,
@@ -66,13 +64,19 @@ def release() -> str:
     return _release
 
 
-def content_version(library: Library | None = None) -> str:
+_content_version: Callable[[], str] = str  # "" until an app registers its content
+
+
+def register_content_version(source: Callable[[], str]) -> None:
+    """Name what says which content is served (a digest of the files, the same on every host);
+    the guides app registers its library's version from ``AppConfig.ready()``."""
+    global _content_version
+    _content_version = source
+
+
+def content_version() -> str:
     """A short name for the content as loaded: the same files give the same name on every host."""
-    return (library or get_library()).version
-
-
-def page_etag(library: Library | None = None) -> str:
-    return f'W/"{content_version(library)}-{release()}"'
+    return _content_version()
 
 
 def _public_headers(response: HttpResponse, etag: str) -> None:
@@ -257,7 +261,7 @@ def _variant_etag(request: HttpRequest, vary: Iterable[str]) -> str:
 
 def current_version() -> str:
     """The content version and the code release: what a public page's bytes depend on."""
-    return f"{content_version(get_library())}-{release()}"
+    return f"{content_version()}-{release()}"
 
 
 # Request headers a public page may vary on: part of every memory key.

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "helpcenter",
+    "search",
+    "guides",
     "triage",
     "codes",
     "insights",

@@ -1,24 +1,26 @@
+"""The root URLconf: the one place of the project package that names the apps."""
+
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from codes.sitemaps import CodeSitemap
+from guides.sitemaps import GuideSitemap, PageSitemap
 from helpcenter import views
 from helpcenter.caching import public_page
-from helpcenter.sitemaps import SITEMAPS
-from insights import views as insights_views
+from triage.sitemaps import AssistantSitemap
 
-pages = [
-    path("", views.home, name="home"),
-    path("categories/<str:category_id>/", views.category, name="category"),
-    path("guides/<str:slug>/", views.guide, name="guide"),
-    path("guides/<str:slug>/feedback/", insights_views.guide_vote, name="guide-feedback"),
-    path("search/", views.search_page, name="search"),
-    path("api/search", views.search_api, name="search-api"),
-]
+SITEMAPS = {
+    "pages": PageSitemap,
+    "assistant": AssistantSitemap,
+    "guides": GuideSitemap,
+    "codes": CodeSitemap,
+}
 
 urlpatterns = [
-    path("", include((pages, "helpcenter"))),
+    path("", include("guides.urls")),
+    path("", include("search.urls")),
     path("triage/", include("triage.urls")),
     path("", include("offline.urls")),
     path("codes/", include("codes.urls")),

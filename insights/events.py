@@ -31,10 +31,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from helpcenter import search
-from helpcenter.content import Library, get_library
+from guides.content import Library
+from guides.library import get_library
 from insights import counting
 from insights.masking import gap_text
+from search.query import search
+from search.registry import get_index
 from triage import flow
 
 VIEW, VOTE_YES, VOTE_NO, REASON = "view", "vote-yes", "vote-no", "reason"
@@ -139,7 +141,7 @@ def record_gap(query: str, *, source: str) -> None:
 def count_search(raw: str) -> bool:
     """A search made on the search page; True when it found something."""
     query = _query(raw)
-    found = bool(search.search(search.get_index(), query, limit=1))
+    found = bool(search(get_index(), query, limit=1))
     counting.count(SEARCH_HIT if found else SEARCH_EMPTY)
     if not found:
         record_gap(query, source="search")
@@ -187,7 +189,7 @@ def count_ask(library: Library, raw: str, version: str) -> None:
     if version != tree_version(library):
         raise Refused(409, "made by an older assistant tree")
     query = _query(raw)
-    found = bool(search.search(search.get_index(), query, limit=1))
+    found = bool(search(get_index(), query, limit=1))
     counting.count(ASK_HIT if found else ASK_EMPTY, "", version)
     if not found:
         record_gap(query, source="assistant")

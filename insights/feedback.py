@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from helpcenter.content import Channel, Guide, Library
+from guides.channels import Channel
+from guides.content import Guide, Library
 from triage import flow
 
 FALLBACK_CHANNELS = ("provider-hotline", "account-manager")

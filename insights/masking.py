@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from helpcenter.search import STOP_CHARS, normalize
+from search.text import STOP_CHARS, normalize
 
 MAX_GAP_CHARS = 200
 MASK = "#"

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from helpcenter.content import Library
+from guides.content import Library
 from insights import events
 from insights.models import DailyCount
 from triage import flow

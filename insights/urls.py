@@ -7,6 +7,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("insights/event", views.event, name="event"),
+    path("guides/<str:slug>/feedback/", views.guide_vote, name="guide-feedback"),
     path("guides/<str:slug>/feedback/reason/", views.guide_reason, name="reason"),
     path("guides/<str:slug>/feedback/thanks/", views.thanks, name="thanks"),
     path("staff/insights/", views.staff, name="staff"),

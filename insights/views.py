@@ -27,9 +27,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guides.content import Guide, Library
+from guides.library import get_library
 from helpcenter.anonymous import anonymous_write, client_address, refusal
-from helpcenter.content import Guide, Library, get_library
-from helpcenter.views import HtmxHttpRequest, bad_request
+from helpcenter.http import HtmxHttpRequest
+from helpcenter.views import bad_request
 from insights import events, report
 from insights.feedback import unsolved_help
 

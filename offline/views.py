@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import condition, require_safe
 
+from guides.library import get_library
 from helpcenter.caching import public_page
-from helpcenter.content import get_library
 from offline import worker
 
 THEME_COLOR = "#0b5cad"  # as <meta name="theme-color"> in _base.html

@@ -17,8 +17,9 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 
+from guides.content import Library
+from guides.library import get_library
 from helpcenter.caching import content_version, release
-from helpcenter.content import Library, get_library
 
 SCRIPT_TEMPLATE = "offline/sw.js"
 # Stable across versions: the guides a merchant opened survive an update of the worker.
@@ -84,7 +85,7 @@ def build(library: Library) -> ServiceWorker:
         "not_kept": NOT_KEPT_PREFIXES,
     }
     # The release hash covers this script's template and the static files.
-    version = config["version"] = f"{content_version(library)}-{release()}"
+    version = config["version"] = f"{content_version()}-{release()}"
     source = loader.render_to_string(
         SCRIPT_TEMPLATE, {"config": json.dumps(config, indent=2, ensure_ascii=False)}
     )

@@ -23,15 +23,16 @@ def _fresh_library():
     """Each test sees the content as it is on disk (and a test's temp content never leaks)."""
     from django.core.cache import cache
 
-    from helpcenter import caching, content
+    from guides import library as guides_library
+    from helpcenter import caching
     from triage import flow
 
-    content._cached = None
+    guides_library._cached = None
     caching.memory.clear()  # rendered pages kept from another test's content or settings
     flow._last_good.clear()
     cache.clear()  # the rate limits' counts (in memory in tests)
     yield
-    content._cached = None
+    guides_library._cached = None
     caching.memory.clear()
     flow._last_good.clear()
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from tests.factories import write_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from guides.library import get_library
 from helpcenter import caching
-from helpcenter.content import get_library
 from tests.factories import write_guide
 from triage import flow
 
@@ -95,7 +95,7 @@ def test_every_public_url_is_the_same_bytes_for_every_visitor_and_revalidates(cl
 
 
 def test_a_page_is_rendered_once_per_content_version(client, content_dir, monkeypatch):
-    from helpcenter import views
+    from guides import views
 
     calls = []
     real_render = views.render
@@ -114,7 +114,7 @@ def test_a_page_is_rendered_once_per_content_version(client, content_dir, monkey
 
 
 def test_304_comes_before_the_view_runs(client, monkeypatch):
-    from helpcenter import views
+    from guides import views
 
     etag = client.get("/").headers["ETag"]
     monkeypatch.setattr(views, "render", lambda *a, **k: pytest.fail("rendered"))
@@ -152,13 +152,13 @@ def test_error_pages_and_healthz_are_never_stored(client):
 def test_the_content_version_is_the_same_for_the_same_files_whatever_their_dates(content_dir):
     import os
 
-    before = caching.content_version(get_library())
+    before = caching.content_version()
     for path in content_dir.rglob("*"):
         os.utime(path, (1, 1))
-    from helpcenter import content
+    from guides import library as guides_library
 
-    content._cached = None
-    assert caching.content_version(get_library()) == before
+    guides_library._cached = None
+    assert caching.content_version() == before
 
 
 def test_the_fragment_and_the_page_of_one_url_have_different_etags(client):

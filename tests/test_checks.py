@@ -7,8 +7,8 @@ from django.core import checks as django_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from helpcenter.checks import check_library, overdue_reviews
-from helpcenter.content import get_library
+from guides.checks import check_library, overdue_reviews
+from guides.library import get_library
 from tests.factories import VALID_BODY, write_guide
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from codes.content import RETRY, WHO, get_codebook, load_codebook, normalize_code
-from helpcenter import content
-from helpcenter.content import get_library
+from guides import loading as guides_loading
+from guides.library import get_library
 
 # Every code of the main ("Verified") table of ../shared/reference/response-codes.md.
 REFERENCE_TABLE = [
@@ -62,7 +62,7 @@ REFERENCE_TABLE = [
 
 
 def shipped():
-    library = content.load_library(Path(settings.BASE_DIR) / "content")
+    library = guides_loading.load_library(Path(settings.BASE_DIR) / "content")
     return library, load_codebook(library)
 
 

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+import search
 from codes.content import get_codebook
 from codes.search import code_documents, code_pins, codes_in
-from helpcenter import caching, search
-from helpcenter.content import get_library
+from guides.library import get_library
+from helpcenter import caching
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_there_are_enough_phrasings_and_each_names_a_published_code():
 
 @pytest.mark.parametrize(("query", "code"), PHRASINGS)
 def test_the_code_card_comes_first_in_search_with_pins(query, code):
-    results = search.search_with_hint(search.get_index(), query, limit=10, library=get_library())
+    results = search.search_with_hint(search.get_index(), query, limit=10, content=get_library())
     assert results.hits[0].url == card_url(code)
     assert results.hits[0].kind == "code"
     # The pinned card is not listed a second time further down.

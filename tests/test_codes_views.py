@@ -7,8 +7,8 @@ import re
 import pytest
 
 from codes.content import get_codebook
+from guides.library import get_library
 from helpcenter import caching
-from helpcenter.content import get_library
 
 pytestmark = pytest.mark.django_db
 

@@ -5,33 +5,34 @@ from pathlib import Path
 
 import pytest
 
-from helpcenter import content
+from guides import library as guides_library
+from guides import loading as guides_loading
 from tests.factories import write_guide
 
 pytestmark = pytest.mark.usefixtures("content_dir")
 
 
 def test_shipped_content_loads_without_errors():
-    library = content.get_library()
+    library = guides_library.get_library()
     assert library.errors == ()
     assert {"unlock-locked-terminal", "basic-troubleshooting"} <= set(library.guides)
 
 
 def test_guide_fields_come_from_front_matter(content_dir):
     write_guide(content_dir, "test-guide", keywords=["锁机", "锁住"], aliases=["old-test"])
-    guide = content.get_library().guides["test-guide"]
+    guide = guides_library.get_library().guides["test-guide"]
     assert guide.title == "测试指南"
     assert guide.keywords == ("锁机", "锁住")
     assert guide.updated == dt.date(2026, 11, 21)
     assert guide.url == "/guides/test-guide/"
     assert guide.section("faq-how-long").title == "要多久？"
-    assert content.get_library().aliases["old-test"] == "test-guide"
+    assert guides_library.get_library().aliases["old-test"] == "test-guide"
 
 
 def test_broken_front_matter_is_reported_with_file_and_line_and_left_out(content_dir):
     path = content_dir / "guides" / "broken.md"
     path.write_text("---\ntitle: 好\nkeywords: [a, b\n---\n正文", encoding="utf-8")
-    library = content.get_library()
+    library = guides_library.get_library()
     assert "broken" not in library.guides
     assert "unlock-locked-terminal" in library.guides  # the rest of the site stays up
     [error] = [e for e in library.errors if e.path == path]
@@ -53,50 +54,50 @@ def test_broken_front_matter_is_reported_with_file_and_line_and_left_out(content
 )
 def test_front_matter_mistakes_are_named(content_dir, front, expected):
     write_guide(content_dir, "bad-guide", **front)
-    messages = [e.message for e in content.get_library().errors]
+    messages = [e.message for e in guides_library.get_library().errors]
     assert any(expected in m for m in messages), messages
 
 
 def test_file_without_front_matter_is_an_error(content_dir):
     path = content_dir / "guides" / "plain.md"
     path.write_text("## 标题\n", encoding="utf-8")
-    [error] = [e for e in content.get_library().errors if e.path == path]
+    [error] = [e for e in guides_library.get_library().errors if e.path == path]
     assert "front matter" in error.message
 
 
 def test_non_slug_file_name_is_rejected(content_dir):
     write_guide(content_dir, "Bad_Name")
-    assert "Bad_Name" not in content.get_library().guides
-    assert any("不是合法的 slug" in e.message for e in content.get_library().errors)
+    assert "Bad_Name" not in guides_library.get_library().guides
+    assert any("不是合法的 slug" in e.message for e in guides_library.get_library().errors)
 
 
 def test_alias_may_not_shadow_a_guide(content_dir):
     write_guide(content_dir, "test-guide", aliases=["basic-troubleshooting"])
-    assert any("与现有指南的文件名相同" in e.message for e in content.get_library().errors)
+    assert any("与现有指南的文件名相同" in e.message for e in guides_library.get_library().errors)
 
 
 def test_an_edit_is_picked_up_without_a_restart(content_dir):
     path = write_guide(content_dir, "test-guide", title="旧标题")
-    assert content.get_library().guides["test-guide"].title == "旧标题"
+    assert guides_library.get_library().guides["test-guide"].title == "旧标题"
     write_guide(content_dir, "test-guide", title="新标题")
     later = time.time() + 5  # make the change visible even on coarse mtime clocks
     os.utime(path, (later, later))
-    assert content.get_library().guides["test-guide"].title == "新标题"
+    assert guides_library.get_library().guides["test-guide"].title == "新标题"
 
 
 def test_unchanged_content_is_not_reloaded():
-    assert content.get_library() is content.get_library()
+    assert guides_library.get_library() is guides_library.get_library()
 
 
 def test_removed_guide_disappears(content_dir):
     path = write_guide(content_dir, "test-guide")
-    assert "test-guide" in content.get_library().guides
+    assert "test-guide" in guides_library.get_library().guides
     path.unlink()
-    assert "test-guide" not in content.get_library().guides
+    assert "test-guide" not in guides_library.get_library().guides
 
 
 def test_derived_values_are_built_once_per_library():
-    library = content.get_library()
+    library = guides_library.get_library()
     calls = []
     assert library.derive("x", lambda lib: calls.append(1) or 42) == 42
     assert library.derive("x", lambda lib: calls.append(1) or 43) == 42
@@ -120,7 +121,7 @@ channels:
 
 def test_channel_open_now_follows_hours_in_shanghai_time(content_dir):
     (content_dir / "contacts.yaml").write_text(CONTACTS_WITH_HOURS, encoding="utf-8")
-    desk = content.get_library().channels["desk"]
+    desk = guides_library.get_library().channels["desk"]
     monday_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
     monday_20 = dt.datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI)
     sunday_10 = dt.datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
@@ -133,27 +134,27 @@ def test_channel_open_now_follows_hours_in_shanghai_time(content_dir):
 
 def test_written_hours_still_show_the_hours_note(content_dir):
     (content_dir / "contacts.yaml").write_text(CONTACTS_WITH_HOURS, encoding="utf-8")
-    desk = content.get_library().channels["desk"]
+    desk = guides_library.get_library().channels["desk"]
     assert desk.hours_text == "周一至周五 09:00–18:00（节假日另行通知）"
 
 
 def test_channel_without_hours_says_so_instead_of_guessing():
-    status = content.get_library().channels["provider-hotline"].status()
+    status = guides_library.get_library().channels["provider-hotline"].status()
     assert not status.known
     assert status.label == "不确定现在有没有人接听"
-    assert content.get_library().channels["unionpay"].status().open
+    assert guides_library.get_library().channels["unionpay"].status().open
 
 
 def test_no_shipped_channel_claims_hours_nobody_checked():
     # Only round-the-clock public lines state hours; everyone else's time is a note.
-    channels = content.get_library().channels
+    channels = guides_library.get_library().channels
     assert not channels["account-manager"].hours
     assert not channels["account-manager"].status().known
     assert {c.id for c in channels.values() if c.hours} == set()
 
 
 def test_complaint_and_anti_fraud_lines_are_shipped():
-    channels = content.get_library().channels
+    channels = guides_library.get_library().channels
     assert channels["complaints-12363"].phone == "12363"
     assert channels["anti-fraud-96110"].phone == "96110"
     assert "110" in channels["anti-fraud-96110"].handles  # money already gone: call the police
@@ -162,14 +163,14 @@ def test_complaint_and_anti_fraud_lines_are_shipped():
 def test_reviewed_date_comes_from_front_matter(content_dir):
     write_guide(content_dir, "checked", reviewed=dt.date(2026, 5, 1))
     write_guide(content_dir, "unchecked", reviewed=None)
-    guides = content.get_library().guides
+    guides = guides_library.get_library().guides
     assert guides["checked"].reviewed == dt.date(2026, 5, 1)
     assert guides["unchecked"].reviewed is None
 
 
 def test_reviewed_must_be_a_date(content_dir):
     path = write_guide(content_dir, "bad-review", reviewed="上个月")
-    [error] = [e for e in content.get_library().errors if e.path == path]
+    [error] = [e for e in guides_library.get_library().errors if e.path == path]
     assert "reviewed 应是日期" in error.message
     assert path.read_text(encoding="utf-8").splitlines()[error.line - 1].startswith("reviewed:")
 
@@ -180,22 +181,22 @@ def test_invalid_channel_hours_are_reported(content_dir):
         "    hours:\n      - {days: someday, open: '09:00', close: '18:00'}\n",
         encoding="utf-8",
     )
-    assert any("hours 规则" in e.message for e in content.get_library().errors)
+    assert any("hours 规则" in e.message for e in guides_library.get_library().errors)
 
 
 def test_renders_are_kept_on_disk_and_reused_by_the_next_process(tmp_path, settings, monkeypatch):
-    from helpcenter import markup
+    from guides import markup
 
     settings.CONTENT_CACHE_DIR = str(tmp_path / "cache")
     root = Path(settings.BASE_DIR) / "content"
-    first = content.load_library(root)
+    first = guides_loading.load_library(root)
     assert list((tmp_path / "cache").glob("guides-*.pickle"))
 
     def no_rendering(text):
         raise AssertionError("rendered again")
 
     monkeypatch.setattr(markup, "render", no_rendering)
-    again = content.load_library(root)
+    again = guides_loading.load_library(root)
     assert {s: g.html for s, g in again.guides.items()} == {
         s: g.html for s, g in first.guides.items()
     }
@@ -204,25 +205,25 @@ def test_renders_are_kept_on_disk_and_reused_by_the_next_process(tmp_path, setti
 def test_a_damaged_render_file_is_rendered_afresh(tmp_path, settings):
     settings.CONTENT_CACHE_DIR = str(tmp_path)
     root = Path(settings.BASE_DIR) / "content"
-    content.load_library(root)
+    guides_loading.load_library(root)
     for file in tmp_path.glob("guides-*.pickle"):
         file.write_bytes(b"not a pickle")
-    assert content.load_library(root).guides
+    assert guides_loading.load_library(root).guides
 
 
 def test_loading_pauses_the_cyclic_collector_and_gives_it_back(content_dir, monkeypatch):
     import gc
 
     seen: list[bool] = []
-    real_load_guide = content.load_guide
+    real_load_guide = guides_loading.load_guide
 
     def spying_load_guide(*args, **kwargs):
         seen.append(gc.isenabled())
         return real_load_guide(*args, **kwargs)
 
-    monkeypatch.setattr(content, "load_guide", spying_load_guide)
+    monkeypatch.setattr(guides_loading, "load_guide", spying_load_guide)
     assert gc.isenabled()
-    library = content.load_library(content_dir)
+    library = guides_loading.load_library(content_dir)
     assert seen and not any(seen)  # paused while the guides load
     assert gc.isenabled()  # and back afterwards
     seen.clear()
@@ -237,7 +238,7 @@ def test_loading_pauses_the_cyclic_collector_and_gives_it_back(content_dir, monk
 
     gc.disable()  # a process that runs without the collector keeps it off
     try:
-        content.load_library(content_dir)
+        guides_loading.load_library(content_dir)
         assert not gc.isenabled()
     finally:
         gc.enable()

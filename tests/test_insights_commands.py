@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from insights import events
 from insights.models import DailyCount
 from tests.test_flow import write_tree

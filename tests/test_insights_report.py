@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from insights import events, report
 from insights.models import DailyCount
 from insights.templatetags import insights_charts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from insights import counting, events
 from insights.models import DailyCount
 from tests.test_flow import SMALL_TREE, write_tree

@@ -1,4 +1,4 @@
-from helpcenter import markup
+from guides import markup
 
 
 def test_chinese_heading_keeps_a_readable_anchor():

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from offline import worker
 
 PRECACHE_BUDGET = 150 * 1024  # bytes, uncompressed

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from helpcenter import content
+from guides import library as guides_library
+from guides import loading as guides_loading
 from tests.live_gunicorn import fetch, free_port, gunicorn
 
 GUIDE = "/guides/sign-in-after-power-off/"
@@ -219,18 +220,19 @@ def test_a_guide_being_saved_keeps_its_last_good_version(client, content_dir):
         path.write_text(half_written, encoding="utf-8")
         response = client.get(GUIDE)
         assert response.status_code == 200, repr(half_written)
-        library = content.get_library()
-        assert any(e.path == path and e.message == content.LAST_GOOD_NOTE for e in library.errors)
+        library = guides_library.get_library()
+        note = guides_loading.LAST_GOOD_NOTE
+        assert any(e.path == path and e.message == note for e in library.errors)
     path.write_text(good.replace("签到", "签到（新）", 1), encoding="utf-8")
     assert "签到（新）" in client.get(GUIDE).content.decode()
-    assert not [e for e in content.get_library().errors if e.path == path]
+    assert not [e for e in guides_library.get_library().errors if e.path == path]
 
 
 @pytest.mark.django_db
 def test_a_broken_categories_file_at_start_still_lists_every_guide(client, content_dir):
     (content_dir / "categories.yaml").write_text("categories: [oops", encoding="utf-8")
     html = client.get("/").content.decode()
-    library = content.get_library()
+    library = guides_library.get_library()
     assert not library.categories
     assert "全部指南" in html
     assert all(guide.url in html for guide in library.guides.values())
@@ -241,7 +243,7 @@ def test_a_broken_categories_file_later_keeps_the_last_good_categories(client, c
     before = client.get("/").content.decode()
     (content_dir / "categories.yaml").write_text("categories: [oops", encoding="utf-8")
     after = client.get("/").content.decode()
-    assert content.get_library().categories
+    assert guides_library.get_library().categories
     assert "锁机与停机" in before and "锁机与停机" in after
 
 
@@ -271,7 +273,7 @@ def test_a_tree_being_saved_keeps_the_last_good_tree(client, content_dir):
     assert client.get("/triage/locked/").status_code == 200
     from triage import flow
 
-    tree = flow.get_tree(content.get_library())
+    tree = flow.get_tree(guides_library.get_library())
     assert tree.root is not None and tree.problems
 
 

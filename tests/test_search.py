@@ -13,7 +13,13 @@ import yaml
 from django.conf import settings
 from django.utils.safestring import SafeString
 
-from helpcenter import content, search
+import search
+from guides import content
+from guides import library as guides_library
+from guides import loading as guides_loading
+from guides.search import guide_documents
+from search import registry, sounds
+from search import text as search_text
 
 # --- factories ---------------------------------------------------------------------------
 
@@ -59,14 +65,14 @@ def make_library(
         (root / "guides" / f"{g['slug']}.md").write_text(
             f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n{body}", encoding="utf-8"
         )
-    library = content.load_library(root)
+    library = guides_loading.load_library(root)
     assert set(library.guides) == {g["slug"] for g in guides}, library.errors
     return library
 
 
 def make_index(root: Path, *guides: dict, synonyms=(), extra=()) -> search.Index:
     library = make_library(root, *guides, synonyms=synonyms)
-    return search.build_index([*search.guide_documents(library), *extra], library.synonyms)
+    return search.build_index([*guide_documents(library), *extra], library.synonyms)
 
 
 def slugs(hits: list[search.Hit]) -> list[str]:
@@ -191,7 +197,7 @@ def test_a_10kb_query_is_bounded_and_fast(tmp_path):
 
     assert len(query.encode()) > 10_000
     assert len(parsed.text) <= search.MAX_QUERY_CHARS
-    assert len(parsed.terms) <= search.MAX_QUERY_TERMS
+    assert len(parsed.terms) <= search_text.MAX_QUERY_TERMS
     assert hits and elapsed < 0.2
 
 
@@ -207,7 +213,7 @@ def test_outcome_documents_are_ranked_on_their_own(tmp_path):
         kind="outcome",
         url="/assistant/frozen/",
         guide_slug="",
-        guide_title="结算卡被冻结",
+        title="结算卡被冻结",
         section_title="",
         text="请联系开户银行了解冻结原因。",
         keywords=("冻结",),
@@ -216,7 +222,7 @@ def test_outcome_documents_are_ranked_on_their_own(tmp_path):
 
     (hit,) = search.search(index, "冻结")
 
-    assert (hit.kind, hit.url, hit.guide_title) == ("outcome", "/assistant/frozen/", "结算卡被冻结")
+    assert (hit.kind, hit.url, hit.title) == ("outcome", "/assistant/frozen/", "结算卡被冻结")
 
 
 # --- the registry ------------------------------------------------------------------------
@@ -227,7 +233,7 @@ def code_document(code: str, text: str) -> search.Document:
         kind="code",
         url=f"/codes/{code}/",
         guide_slug="",
-        guide_title=f"应答码 {code}",
+        title=f"应答码 {code}",
         section_title="",
         text=text,
         keywords=(code,),
@@ -236,10 +242,10 @@ def code_document(code: str, text: str) -> search.Document:
 
 def test_registered_sources_are_indexed_with_the_guides(tmp_path, monkeypatch):
     library = make_library(tmp_path, LOCK, PRINTER)
-    monkeypatch.setattr(search, "_sources", dict(search._sources))
+    monkeypatch.setattr(registry, "_sources", dict(registry._sources))
     search.register_documents("code", lambda lib: [code_document("51", "余额不足，换卡再试。")])
 
-    index = search._build_library_index(library)
+    index = search.build_content_index(library)
 
     assert {d.kind for d in index.documents} == {"guide", "section", "code"}
     (hit,) = search.search(index, "余额不足")
@@ -249,18 +255,19 @@ def test_registered_sources_are_indexed_with_the_guides(tmp_path, monkeypatch):
 def test_the_assistant_registers_its_outcomes_and_search_imports_no_app():
     from triage.flow import outcome_documents
 
-    assert search._sources["outcome"] is outcome_documents
-    source = Path(search.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(from|import) triage", source, re.MULTILINE)
+    assert registry._sources["outcome"] is outcome_documents
+    for module in Path(search.__file__).parent.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import) (triage|codes|guides|insights)", source, re.M)
 
 
 def test_pins_come_first_and_a_ranked_hit_with_the_same_url_is_dropped(tmp_path, monkeypatch):
     library = make_library(tmp_path, LOCK, PRINTER)
-    index = search.build_index(search.guide_documents(library))
+    index = search.build_index(guide_documents(library))
     pinned = search.Hit(
         url="/guides/printer/",
         guide_slug="printer",
-        guide_title="打印机不出纸",
+        title="打印机不出纸",
         section_title="",
         snippet_html=search.highlight("换纸", []),
         score=0.0,
@@ -272,19 +279,19 @@ def test_pins_come_first_and_a_ranked_hit_with_the_same_url_is_dropped(tmp_path,
         asked.append((lib, query))
         return [pinned] if "纸" in query else []
 
-    monkeypatch.setattr(search, "_pins", [])
+    monkeypatch.setattr(registry, "_pins", [])
     search.register_pin(pin)
     search.register_pin(pin)  # registering twice asks once
 
-    hits = search.search_with_hint(index, "锁机 打印纸", library=library).hits
+    hits = search.search_with_hint(index, "锁机 打印纸", content=library).hits
     assert hits[0] is pinned
     assert [h.url for h in hits].count("/guides/printer/") == 1
     assert "unlock" in slugs(hits)
     assert asked == [(library, "锁机 打印纸")]
     # Without a library (or with a query the pin ignores) nothing is pinned.
     assert search.search_with_hint(index, "打印纸").hits[0] is not pinned
-    assert search.search_with_hint(index, "锁机", library=library).hits[0].kind != "code"
-    assert len(search.search_with_hint(index, "锁机 打印纸", library=library, limit=1).hits) == 1
+    assert search.search_with_hint(index, "锁机", content=library).hits[0].kind != "code"
+    assert len(search.search_with_hint(index, "锁机 打印纸", content=library, limit=1).hits) == 1
 
 
 # --- synonyms ----------------------------------------------------------------------------
@@ -421,20 +428,20 @@ def test_words_that_read_fine_or_are_real_gaps_get_no_suggestion(sounding_index)
 )
 def test_bad_input_costs_bounded_work(sounding_index, monkeypatch, query):
     calls = []
-    real = search._pair_score
+    real = sounds._pair_score
 
     def counted(*args):
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr(search, "_pair_score", counted)
+    monkeypatch.setattr(sounds, "_pair_score", counted)
 
     results = search.search_with_hint(sounding_index, query)
 
     assert isinstance(results.hits, list)
     # Each pinyin letter or Chinese character costs at most beam × candidates pair looks.
-    bound = search.PINYIN_MAX_LETTERS * 2 * search.MAX_SYLLABLE + 4 * search.HOMOPHONE_MAX_CHARS
-    assert len(calls) <= bound * search.PINYIN_BEAM * 64
+    bound = sounds.PINYIN_MAX_LETTERS * 2 * sounds.MAX_SYLLABLE + 4 * sounds.HOMOPHONE_MAX_CHARS
+    assert len(calls) <= bound * sounds.PINYIN_BEAM * 64
 
 
 def test_the_results_page_and_the_api_offer_the_correction(client):
@@ -500,7 +507,7 @@ def test_highlight_cuts_about_80_characters_around_the_best_match():
 
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>锁定</mark>" in snippet
-    assert len(search.plain_text(snippet)) <= search.SNIPPET_CHARS + 2
+    assert len(search.plain_text(snippet)) <= search_text.SNIPPET_CHARS + 2
 
 
 def test_highlight_without_a_match_shows_the_start_of_the_text():
@@ -535,20 +542,20 @@ def index_dir(settings, tmp_path):
 
 
 def test_the_index_is_built_once_and_the_next_process_loads_it(content_dir, index_dir, monkeypatch):
-    built = search._build_library_index(content.get_library())
+    built = search.build_content_index(guides_library.get_library())
     (written,) = index_dir.glob("*.pickle")
 
     def no_building(*args, **kwargs):
         raise AssertionError("the index was built again instead of loaded")
 
     monkeypatch.setattr(search, "build_index", no_building)
-    content._cached = None  # as in a new worker
-    loaded = search._build_library_index(content.get_library())
+    guides_library._cached = None  # as in a new worker
+    loaded = search.build_content_index(guides_library.get_library())
 
     assert loaded.documents == built.documents
     assert (
         loaded.documents[0].text
-        is content.get_library().guides[loaded.documents[0].guide_slug].summary
+        is guides_library.get_library().guides[loaded.documents[0].guide_slug].summary
     )  # the text is the library's, not a second copy
     for query in ("机器锁住了", "qiandao", "签道", "forgot password"):
         assert search.search(loaded, query) == search.search(built, query)
@@ -556,7 +563,7 @@ def test_the_index_is_built_once_and_the_next_process_loads_it(content_dir, inde
 
 
 def test_changed_content_gets_a_new_index_file(content_dir, index_dir):
-    search._build_library_index(content.get_library())
+    search.build_content_index(guides_library.get_library())
     (first,) = index_dir.glob("*.pickle")
 
     (content_dir / "guides" / "zz-new-topic.md").write_text(
@@ -564,20 +571,20 @@ def test_changed_content_gets_a_new_index_file(content_dir, index_dir):
         "keywords: [彩虹]\nupdated: 2026-11-21\n---\n\n## 说明\n\n彩虹。\n",
         encoding="utf-8",
     )
-    content._cached = None
-    rebuilt = search._build_library_index(content.get_library())
+    guides_library._cached = None
+    rebuilt = search.build_content_index(guides_library.get_library())
 
     assert slugs(search.search(rebuilt, "彩虹")) == ["zz-new-topic"]
     assert {p.name for p in index_dir.glob("*.pickle")} > {first.name}
 
 
 def test_a_torn_index_file_is_rebuilt_not_trusted(content_dir, index_dir):
-    search._build_library_index(content.get_library())
+    search.build_content_index(guides_library.get_library())
     (written,) = index_dir.glob("*.pickle")
     written.write_bytes(b"\x80\x05not a pickle at all")
-    content._cached = None
+    guides_library._cached = None
 
-    index = search._build_library_index(content.get_library())
+    index = search.build_content_index(guides_library.get_library())
 
     assert slugs(search.search(index, "机器锁住了"))[:1] == ["unlock-locked-terminal"]
     assert written.read_bytes()[:2] == b"\x80\x05" and len(written.read_bytes()) > 1000
@@ -586,7 +593,7 @@ def test_a_torn_index_file_is_rebuilt_not_trusted(content_dir, index_dir):
 def test_an_empty_index_dir_setting_turns_the_file_off(content_dir, settings, tmp_path):
     settings.SEARCH_INDEX_DIR = ""
 
-    index = search._build_library_index(content.get_library())
+    index = search.build_content_index(guides_library.get_library())
 
     assert slugs(search.search(index, "签到"))[:1] == ["sign-in-after-power-off"]
 
@@ -616,8 +623,8 @@ MIN_FIRST_PLACE = 0.9
 
 @pytest.fixture(scope="module")
 def shipped_index() -> search.Index:
-    library = content.load_library(Path(settings.BASE_DIR) / "content")
-    return search.build_index(search.guide_documents(library), library.synonyms)
+    library = guides_loading.load_library(Path(settings.BASE_DIR) / "content")
+    return search.build_index(guide_documents(library), library.synonyms)
 
 
 def test_merchant_phrasings_find_their_guide(shipped_index):
@@ -659,6 +666,6 @@ def test_merchant_phrasings_still_find_their_guide_among_the_assistants_outcomes
 
 
 def test_every_shipped_guide_can_be_found_by_its_title(shipped_index):
-    library = content.load_library(Path(settings.BASE_DIR) / "content")
+    library = guides_loading.load_library(Path(settings.BASE_DIR) / "content")
     for guide_ in library.guides.values():
         assert slugs(search.search(shipped_index, guide_.title, limit=1)) == [guide_.slug]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from codes.content import get_codebook
+from guides.library import get_library
+from tests.test_codes_checks import GOOD, write_codes
 from tests.test_flow import SMALL_TREE, write_tree
-from triage.checks import triage_check
+from triage.checks import response_code_problems, triage_check
 
 
 def messages(content_dir, text: str) -> list[str]:
@@ -206,3 +211,18 @@ def test_a_channel_id_with_digits_is_not_taken_for_a_phone_number(content_dir):
     text = SMALL_TREE.replace("channels: [", "channels: [anti-fraud-96110, ", 1)
     assert "anti-fraud-96110" in text
     assert not [m for m in messages(content_dir, text) if "电话" in m]
+
+
+def test_an_outcome_naming_an_unknown_response_code_is_an_error(content_dir):
+    write_codes(content_dir, GOOD)
+    tree = content_dir / "triage.yaml"
+    text = re.sub(r"    response_codes: .*\n", "", tree.read_text(encoding="utf-8"))
+    tree.write_text(text.replace("    code: Q2\n", '    code: Q2\n    response_codes: ["ZZ"]\n'))
+    lines = tree.read_text(encoding="utf-8").splitlines()
+    outcome_line = lines.index("  sign-in-failed:") + 1
+    library = get_library()
+    found = [
+        f"{p.path.name}:{p.line}: {p.message}"
+        for p in response_code_problems(library, get_codebook(library))
+    ]
+    assert f"triage.yaml:{outcome_line}: 结果 sign-in-failed：返回码 ZZ 不在 codes.yaml 里" in found

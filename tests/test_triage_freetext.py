@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpcenter import search
-from helpcenter.content import get_library
+import search
+from guides.library import get_library
 from triage import flow
 
 # How merchants describe a problem to the assistant, and the service code of the outcome

@@ -158,7 +158,7 @@ def test_500_page_is_chinese_and_self_contained(client, settings):
 
 
 def test_an_unexpected_error_answers_with_the_500_page(client, monkeypatch):
-    from helpcenter import views
+    from guides import views
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -1,6 +1,6 @@
 """helpcenter/yaml_lines.py: YAML that keeps lines for editors and never raises."""
 
-from helpcenter import yaml_lines
+from guides import yaml_lines
 
 TEXT = """\
 codes:

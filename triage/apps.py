@@ -6,9 +6,12 @@ class TriageConfig(AppConfig):
     verbose_name = "智能助手"
 
     def ready(self) -> None:
-        from helpcenter import search
+        from codes.content import register_service_codes
+        from guides.library import get_library
+        from search import registry
         from triage import checks  # noqa: F401  (registers the triage tree check)
-        from triage.flow import outcome_documents
+        from triage.flow import get_tree, outcome_documents
 
         # Free text and /search/ find the assistant's outcomes through the search registry.
-        search.register_documents("outcome", outcome_documents)
+        registry.register_documents("outcome", outcome_documents)
+        register_service_codes(lambda: get_tree(get_library()).codes)

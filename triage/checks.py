@@ -11,8 +11,11 @@ import re
 
 from django.core import checks
 
-from helpcenter.checks import display_path, residue_problems
-from helpcenter.content import get_library
+from codes.content import CODE_RE, CodeBook, get_codebook
+from guides.content import Library
+from guides.library import get_library
+from guides.problems import Problem, display_path
+from guides.residue import residue_problems
 from triage import flow
 
 IDENTIFIER = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z0-9]+)+(?![\w-])")
@@ -39,6 +42,26 @@ def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
     return messages
 
 
+def response_code_problems(library: Library, book: CodeBook) -> list[Problem]:
+    """The assistant's outcomes may list typical codes (response_codes); each must exist."""
+    tree = flow.get_tree(library)
+    problems = []
+    for outcome in tree.outcomes.values():
+        for code in getattr(outcome, "response_codes", ()):
+            if not CODE_RE.fullmatch(code) or book.get(code) is None:
+                problems.append(
+                    Problem(
+                        tree.source,
+                        outcome.line,
+                        f"结果 {outcome.id}：返回码 {code} 不在 codes.yaml 里",
+                    )
+                )
+    return problems
+
+
 @checks.register("content")
 def triage_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    return tree_messages(flow.get_tree(get_library()))
+    library = get_library()
+    messages = tree_messages(flow.get_tree(library))
+    book = get_codebook(library)
+    return messages + [p.as_check("codes.E001") for p in response_code_problems(library, book)]

@@ -20,10 +20,10 @@ from typing import Any, Literal
 
 from django.urls import reverse
 
-from helpcenter import yaml_lines
-from helpcenter.content import Library
-from helpcenter.search import Document
-from helpcenter.yaml_lines import LineMapping, line_of
+from guides import yaml_lines
+from guides.content import Library
+from guides.yaml_lines import LineMapping, line_of
+from search.documents import Document
 
 TREE_FILE = "triage.yaml"
 SEGMENT_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -687,7 +687,7 @@ def outcome_documents(library: Library) -> list[Document]:
                 kind="outcome",
                 url=state_url(path=route),
                 guide_slug=outcome.guide,
-                guide_title=outcome.title,
+                title=outcome.title,
                 section_title="",
                 text="\n".join(w for w in words if w),
                 keywords=(),

@@ -25,10 +25,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from codes.content import get_codebook
-from helpcenter import search
+from guides.library import get_library
 from helpcenter.caching import public_page
-from helpcenter.content import get_library
-from helpcenter.views import HtmxHttpRequest, channels_for, clean_query
+from helpcenter.http import HtmxHttpRequest, clean_query
+from search.query import search_with_hint
+from search.registry import get_index
 from triage import flow
 
 TEMPLATE = "triage/assistant.html"
@@ -72,15 +73,16 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
         if url:
             return _jump(request, url)
     # With the library, registered pins come first (a code's card for "刷卡显示51").
-    index, library = search.get_index(), get_library()
-    hits = search.search_with_hint(index, query, limit=12, library=library).hits if query else []
+    library = get_library()
+    index = get_index(library)
+    hits = search_with_hint(index, query, limit=12, content=library).hits if query else []
     walked = flow.walk(tree=tree, path=at)
     reply = {
         "kind": "ask",
         "query": query,
         "outcomes": [h for h in hits if h.kind == "outcome"][:MATCHED_OUTCOMES],
         "guides": [h for h in hits if h.kind != "outcome"][:MATCHED_GUIDES],
-        "search_url": f"{reverse('helpcenter:search')}?{urlencode({'q': query})}",
+        "search_url": f"{reverse('search:page')}?{urlencode({'q': query})}",
     }
     return _reply(request, walked=walked, tree=tree, said=query or "（没有写内容）", reply=reply)
 
@@ -195,9 +197,9 @@ def _context(
     outcome = current.outcome
     channels = []
     if current.kind in ("outcome", "contact") and outcome is not None:
-        channels = channels_for(library, outcome.channels)
+        channels = library.channels_for(outcome.channels)
     elif current.kind == "reply" and reply and reply["kind"] == "ask" and not reply["outcomes"]:
-        channels = channels_for(library, FALLBACK_CHANNELS)
+        channels = library.channels_for(FALLBACK_CHANNELS)
     path_text = "/".join(walked.path)
     state_url = flow.state_url(path=walked.path)
     replying = current.kind == "reply"
@@ -239,6 +241,6 @@ def _title(turn: flow.Turn) -> str:
 
 def _unavailable(request: HtmxHttpRequest) -> HttpResponse:
     # The tree file is broken or missing (the system check says why): never a 500.
-    channels = channels_for(get_library(), FALLBACK_CHANNELS)
+    channels = get_library().channels_for(FALLBACK_CHANNELS)
     context = {"unavailable": True, "channels": channels, "page_title": "暂时不可用"}
     return render(request, TEMPLATE, context, status=503)

@@ -41,6 +41,38 @@
     }
   });
 
+  // "Open now" from the hours the page carries (data-open-hours), in the content's time zone:
+  // cached pages stay true at any hour. Hours: [{"days": [0..6, Monday = 0], "open": "09:00",
+  // "close": "18:00"}], with "tz" beside them.
+  function openNow(spec, now) {
+    var parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: spec.tz, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(now);
+    var get = function (type) { return parts.find(function (p) { return p.type === type; }).value; };
+    var day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday"));
+    var clock = get("hour") + ":" + get("minute");
+    return spec.hours.some(function (rule) {
+      return rule.days.indexOf(day) !== -1 && rule.open <= clock && clock < rule.close;
+    });
+  }
+
+  function showOpenNow() {
+    var badges = document.querySelectorAll("[data-open-hours]");
+    for (var i = 0; i < badges.length; i++) {
+      var badge = badges[i];
+      try {
+        var open = openNow(JSON.parse(badge.getAttribute("data-open-hours")), new Date());
+      } catch (error) {
+        continue;  // an old browser without time zones: the hours are shown, nothing claimed
+      }
+      badge.textContent = open ? "现在可联系" : "现在不在服务时间";
+      badge.className = "status " + (open ? "status-open" : "status-closed");
+      badge.hidden = false;
+    }
+  }
+  showOpenNow();
+  document.addEventListener("htmx:afterSettle", showOpenNow);
+
   // Escape closes the instant search results.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

@@ -8,7 +8,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.db.models import Sum
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from insights import events
 from insights.models import DailyCount
 from insights.terminal import parse_date, table

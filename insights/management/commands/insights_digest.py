@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 
-from helpcenter.content import get_library
+from guides.library import get_library
 from insights import report
 from insights.digest import digest_text
 from insights.terminal import positive

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from guides.problems import Problems
+
 
 class LineMapping(dict):
     """A YAML mapping that remembers its line, each key's line and each value as written."""
@@ -89,3 +91,11 @@ def line_of(mapping: Any, key: str | None = None) -> int:
     if isinstance(mapping, LineMapping):
         return mapping.key_lines.get(key, mapping.line) if key else mapping.line
     return 0
+
+
+def read(path: Path, problems: Problems) -> Any:
+    """``load``, with what is wrong added to ``problems`` (the content check names each)."""
+    data, found = load(path)
+    for line, message in found:
+        problems.add(path, line, message)
+    return data

@@ -2,8 +2,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
-from helpcenter.content import Guide, get_library
+from guides.content import Guide
+from guides.library import get_library
 
 
 class SiteSitemap(Sitemap):
@@ -31,30 +33,17 @@ class GuideSitemap(SiteSitemap):
 
 
 class PageSitemap(SiteSitemap):
+    """Home and the categories."""
+
     changefreq = "weekly"
     priority = 1.0
 
     def items(self) -> list[str]:
         library = get_library()
-        return ["/", "/triage/", *(f"/categories/{c}/" for c in sorted(library.categories))]
+        return [
+            reverse("guides:home"),
+            *(reverse("guides:category", args=[c]) for c in sorted(library.categories)),
+        ]
 
     def location(self, item: str) -> str:
         return item
-
-
-class CodeSitemap(SiteSitemap):
-    """/codes/ and a card per response code (a shared card once, at its main code)."""
-
-    changefreq = "monthly"
-    priority = 0.6
-
-    def items(self) -> list[str]:
-        from codes.content import get_codebook  # the codes app loads after this module
-
-        return ["/codes/", *(entry.url for entry in get_codebook(get_library()).entries)]
-
-    def location(self, item: str) -> str:
-        return item
-
-
-SITEMAPS = {"pages": PageSitemap, "guides": GuideSitemap, "codes": CodeSitemap}

@@ -6,7 +6,7 @@ trusted to carry raw HTML: editors paste from the web, and a pasted ``<script>``
 pixel must not reach a merchant. Raw HTML blocks and inline tags are therefore escaped and
 shown as text, never rendered. Nothing a visitor sends ever passes through here: search
 queries and triage input are escaped by Django's templates (or, for highlighted snippets, by
-``helpcenter.search.highlight``, which escapes before it marks).
+``search.snippets.highlight``, which escapes before it marks).
 """
 
 from __future__ import annotations

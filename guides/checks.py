@@ -8,97 +8,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import checks
+from django.urls import Resolver404, resolve
 
-from helpcenter.content import Guide, Library, get_library
+from guides.content import Guide, Library
+from guides.library import get_library
+from guides.problems import Problem
+from guides.residue import LINK, in_code, residue_problems
 
 logger = logging.getLogger(__name__)
 
 REQUIRED_SECTIONS = ("symptoms", "causes", "when-to-contact", "prevention", "faq")
 MIN_SECTIONS = 5
 ASCII_ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-# Mobile numbers, 400/800 numbers, landlines with area code, and 5-digit service numbers such
-# as 95xxx: none belongs in a guide (contacts.yaml is the one place for numbers).
-PHONE = re.compile(
-    r"(?<!\d)(?:1[3-9]\d{9}|[48]00[- ]?\d{3}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8}"
-    r"|9[56]\d{3}|\d{7,})(?!\d)"
-)
-# Traces of the scraped source material: filter artifacts and reseller advertising.
-FORBIDDEN = {
-    "xi息": "内容过滤残留（应为“信息”）",
-    "ka卡": "内容过滤残留（应为“卡”）",
-    "zheng证": "内容过滤残留（应为“身份证”等）",
-    "POSS": "内容过滤残留（被删掉的词）",
-    "免费申请": "广告用语",
-    "办理电话": "广告用语",
-    "拉卡拉": "来源材料里的广告品牌",
-    "mepos": "来源材料里的广告网址",
-    "qianpos": "来源材料里的广告网址",
-    "yycgcxx": "来源材料里的广告网址",
-    "默认密码是": "不得公布默认密码",
-    "初始密码是": "不得公布默认密码",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    path: Path
-    line: int
-    message: str
-    serious: bool = True
-
-    def as_check(self, check_id: str) -> checks.CheckMessage:
-        level = checks.Error if self.serious else checks.Warning
-        return level(f"{display_path(self.path)}:{self.line}: {self.message}", id=check_id)
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(settings.BASE_DIR))
-    except ValueError:
-        return str(path)
-
-
-def _in_code(line: str) -> bool:
-    return line.startswith(("    ", "\t", "```"))
-
-
-def residue_problems(
-    path: Path, number: int, text: str, *, place: str, phones: bool = True
-) -> list[Problem]:
-    """What must not be published in a content file's line: URLs and phone numbers (they belong
-    in contacts.yaml) and leftovers of the scraped sources. ``place`` says where, for editors
-    ("指南里", "这里")."""
-    problems = [
-        Problem(path, number, f"{place}不能有网址（{match.group(0)[:40]}）：放到 contacts.yaml")
-        for match in BARE_URL.finditer(text)
-    ]
-    if phones:
-        problems += [
-            Problem(
-                path,
-                number,
-                f"疑似电话号码 {match.group(0)}："
-                f"电话只能写在 contacts.yaml，{place}按名称提到联系渠道",
-            )
-            for match in PHONE.finditer(text)
-        ]
-    lowered = text.lower()
-    problems += [
-        Problem(path, number, f"出现“{phrase}”：{why}")
-        for phrase, why in FORBIDDEN.items()
-        if phrase.lower() in lowered
-    ]
-    return problems
 
 
 def check_guide(guide: Guide, library: Library) -> list[Problem]:
@@ -140,7 +66,7 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
                 number,
                 LINK.sub("]()", line),
                 place="指南里",
-                phones=not _in_code(line),
+                phones=not in_code(line),
             )
         )
     return problems
@@ -165,9 +91,13 @@ def _check_link(target: str, guide: Guide, library: Library) -> str | None:
     path, anchor = unquote(parts.path), unquote(parts.fragment)
     if not path:  # "#anchor" in the same guide
         return None if anchor in {s.anchor for s in guide.sections} else f"本页没有锚点 #{anchor}"
-    match = re.fullmatch(r"/guides/([^/]+)/", path)
-    if match:
-        slug = match.group(1)
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return f"站内链接 {target[:60]} 指向不存在的页面（应是 /guides/<slug>/#<锚点>）"
+    # Other apps check their own pages (codes.yaml's cards, the assistant's paths).
+    if match.view_name == "guides:guide":
+        slug = match.kwargs["slug"]
         if slug in library.aliases:
             return f"链接用了旧地址 {slug}，请改成 {library.aliases[slug]}"
         target_guide = library.guides.get(slug)
@@ -175,15 +105,12 @@ def _check_link(target: str, guide: Guide, library: Library) -> str | None:
             return f"链接的指南 {slug} 不存在"
         if anchor and target_guide.section(anchor) is None:
             return f"指南 {slug} 里没有锚点 #{anchor}"
-        return None
-    match = re.fullmatch(r"/categories/([^/]+)/", path)
-    if match:
-        return None if match.group(1) in library.categories else f"分类 {match.group(1)} 不存在"
-    if path in ("/", "/search/", "/codes/") or path.startswith("/triage/"):
-        return None
-    if re.fullmatch(r"/codes/[^/]+/", path):
-        return None  # codes/checks.py checks that the code is in codes.yaml
-    return f"站内链接 {target[:60]} 指向不存在的页面（应是 /guides/<slug>/#<锚点>）"
+    if (
+        match.view_name == "guides:category"
+        and match.kwargs["category_id"] not in library.categories
+    ):
+        return f"分类 {match.kwargs['category_id']} 不存在"
+    return None
 
 
 def content_today() -> dt.date:
@@ -240,19 +167,3 @@ def content_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         p.as_check("helpcenter.E001" if p.serious else "helpcenter.W001")
         for p in check_library(get_library())
     ]
-
-
-def current_errors() -> list[str]:
-    """Every error the content checks find (guides, contacts, synonyms, the assistant's tree).
-
-    The same checks as `manage.py check`, run once per content version, not per request (a
-    load balancer asks /healthz every few seconds), and logged once so editors see them.
-    """
-
-    def run(_library) -> list[str]:
-        errors = [m.msg for m in checks.run_checks(tags=["content"]) if m.is_serious()]
-        for error in errors:
-            logger.error("content: %s", error)
-        return errors
-
-    return get_library().derive("content_errors", run)
