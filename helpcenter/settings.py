@@ -144,9 +144,14 @@ CONTENT_DIR = Path(os.environ.get("HELPCENTER_CONTENT_DIR", BASE_DIR / "content"
 # How often (seconds) a request may look for edited content files; edits show up this fast.
 CONTENT_CHECK_SECONDS = float(os.environ.get("HELPCENTER_CONTENT_CHECK_SECONDS", "1"))
 CONTENT_TIME_ZONE = "Asia/Shanghai"
-# Rendered guides kept between processes (helpcenter/content.py); empty turns it off.
+# Rendered guides kept between processes (guides/render_cache.py); empty turns it off.
 CONTENT_CACHE_DIR = os.environ.get(
     "HELPCENTER_CONTENT_CACHE_DIR", str(BASE_DIR / "var" / "content")
+)
+# The search index of each content version, built once and loaded by every other process
+# (search/store.py); empty turns it off.
+SEARCH_INDEX_DIR = os.environ.get(
+    "HELPCENTER_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")
 )
 # A guide whose facts were last checked longer ago than this is flagged (check and /healthz).
 CONTENT_REVIEW_DAYS = int(os.environ.get("HELPCENTER_REVIEW_DAYS", "180"))

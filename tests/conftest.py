@@ -18,21 +18,33 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="session")
+def _shipped_library():
+    """The shipped content, loaded and rendered once per test run (not once per test)."""
+    from guides import library as guides_library
+
+    guides_library._cached = None
+    guides_library.get_library()
+    return guides_library._cached
+
+
 @pytest.fixture(autouse=True)
-def _fresh_library():
-    """Each test sees the content as it is on disk (and a test's temp content never leaks)."""
+def _fresh_library(_shipped_library):
+    """Each test sees the content as it is on disk (and a test's temp content never leaks):
+    the shipped library as loaded once, or, for a test that points CONTENT_DIR elsewhere, its
+    own (get_library sees the other folder and loads it)."""
     from django.core.cache import cache
 
     from guides import library as guides_library
     from helpcenter import caching
     from triage import flow
 
-    guides_library._cached = None
+    guides_library._cached = _shipped_library
     caching.memory.clear()  # rendered pages kept from another test's content or settings
     flow._last_good.clear()
     cache.clear()  # the rate limits' counts (in memory in tests)
     yield
-    guides_library._cached = None
+    guides_library._cached = _shipped_library
     caching.memory.clear()
     flow._last_good.clear()
 

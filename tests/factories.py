@@ -50,3 +50,85 @@ def write_guide(content_dir: Path, slug: str, *, body: str = VALID_BODY, **front
     path = content_dir / "guides" / f"{slug}.md"
     path.write_text(guide_text(body=body, **front), encoding="utf-8")
     return path
+
+
+# The assistant's tree: three questions, a few outcomes, enough for flow and view tests.
+SMALL_TREE = """\
+start: problem
+questions:
+  problem:
+    question: 您的 POS 机遇到了什么问题？
+    free_text: true
+    answers:
+      - {id: locked, label: 机器被锁了, goto: locked}
+      - {id: other, label: 其他问题, goto: other}
+  locked:
+    question: 锁机的原因是哪一种？
+    help: 看一眼屏幕上的原话。
+    answers:
+      - {id: wrong-password, label: 密码输错次数过多, goto: wrong-password}
+      - {id: unsure, label: 不确定, goto: unsure}
+  other:
+    question: 请用自己的话说说
+    free_text: true
+    answers:
+      - {id: contact, label: 直接联系客服, goto: unsure}
+      - {id: restart, label: 重新选择, restart: true}
+outcomes:
+  wrong-password:
+    code: T1
+    title: 密码输错次数过多被锁
+    summary: 马上停下别再试。
+    guide: unlock-locked-terminal
+    anchor: wrong-password
+    channels: [provider-hotline]
+    next: unsure
+    keywords: [操作员已锁定]
+  unsure:
+    code: T2
+    title: 看不出为什么被锁
+    summary: 重启一次，再看提示。
+    guide: unlock-locked-terminal
+    anchor: unsure-cause
+    channels: [provider-hotline, account-manager]
+    contact: true
+"""
+
+
+def write_tree(content_dir: Path, text: str = SMALL_TREE) -> Path:
+    path = content_dir / "triage.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# codes.yaml with a few valid cards.
+CODES = """\
+codes:
+  - code: "51"
+    meaning: 余额不足
+    screens: [余额不足]
+    who: card-bank
+    retry: never
+    steps: [请顾客换一张卡。]
+    say: 麻烦您换一张卡。
+    links:
+      - {guide: basic-troubleshooting, anchor: card-reader}
+  - code: ["54", "33"]
+    meaning: 过期的卡
+    screens: [该卡已过期]
+    who: card-bank
+    retry: never
+    steps: [请顾客换一张卡。]
+    say: 麻烦您换一张卡。
+"""
+
+
+def write_codes(content_dir: Path, text: str) -> Path:
+    path = content_dir / "codes.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+PHRASINGS = (
+    Path(__file__).resolve().parent / "phrasings"
+)  # merchant phrasings and the guide they ask for

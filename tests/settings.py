@@ -14,8 +14,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CONTENT_CHECK_SECONDS = 0
-# Renders are not kept between test processes (tests/test_content.py turns it on where tested).
+# Renders are not kept between test processes (tests/guides/test_content.py turns it on).
 CONTENT_CACHE_DIR = ""
+# Nothing written into the repository: the search index stays in memory (tests/search/
+# test_store.py points it at a temporary folder where the file is tested).
+SEARCH_INDEX_DIR = ""
 # Canonical and shared links are built from this, never from the Host header.
 SITE_URL = "http://testserver"
 # SQLite in memory, unless DATABASE_URL names another database (scripts/test runs the
@@ -24,7 +27,7 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 # Counters are written at once, in the request's thread (the in-memory database is per thread).
 INSIGHTS_SYNC = True
-# No spool between test processes (tests/test_insights_counting.py sets one where tested).
+# No spool between test processes (tests/insights/test_counting.py sets one where tested).
 INSIGHTS_SPOOL_DIR = ""
 # The limits on anonymous writes in memory: a beacon that arrives while a browser test's
 # database is being emptied must not write to it (test_serving runs the database cache).

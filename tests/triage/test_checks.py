@@ -10,8 +10,7 @@ from django.core.management.base import SystemCheckError
 
 from codes.content import get_codebook
 from guides.library import get_library
-from tests.test_codes_checks import GOOD, write_codes
-from tests.test_flow import SMALL_TREE, write_tree
+from tests.factories import CODES, SMALL_TREE, write_codes, write_tree
 from triage.checks import response_code_problems, triage_check
 
 
@@ -214,7 +213,7 @@ def test_a_channel_id_with_digits_is_not_taken_for_a_phone_number(content_dir):
 
 
 def test_an_outcome_naming_an_unknown_response_code_is_an_error(content_dir):
-    write_codes(content_dir, GOOD)
+    write_codes(content_dir, CODES)
     tree = content_dir / "triage.yaml"
     text = re.sub(r"    response_codes: .*\n", "", tree.read_text(encoding="utf-8"))
     tree.write_text(text.replace("    code: Q2\n", '    code: Q2\n    response_codes: ["ZZ"]\n'))

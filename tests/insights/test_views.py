@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from guides.library import get_library
 from insights import counting, events
 from insights.models import DailyCount
-from tests.test_flow import SMALL_TREE, write_tree
+from tests.factories import SMALL_TREE, write_tree
 
 SAME_ORIGIN = {"Origin": "http://testserver"}
 HTMX = {"HX-Request": "true", **SAME_ORIGIN}

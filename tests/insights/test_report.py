@@ -8,7 +8,7 @@ from guides.library import get_library
 from insights import events, report
 from insights.models import DailyCount
 from insights.templatetags import insights_charts
-from tests.test_flow import write_tree
+from tests.factories import write_tree
 
 TODAY = dt.date(2026, 11, 21)
 

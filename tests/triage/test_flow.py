@@ -10,50 +10,11 @@ from django.conf import settings
 from guides import content
 from guides import loading as guides_loading
 from guides.library import get_library
+from tests.factories import SMALL_TREE, write_tree
 from triage import flow
 
 # A small tree that exercises every feature: a free-text node, a restart answer, an outcome
 # with `next`, one without, and a node reached from two places.
-SMALL_TREE = """\
-start: problem
-questions:
-  problem:
-    question: 您的 POS 机遇到了什么问题？
-    free_text: true
-    answers:
-      - {id: locked, label: 机器被锁了, goto: locked}
-      - {id: other, label: 其他问题, goto: other}
-  locked:
-    question: 锁机的原因是哪一种？
-    help: 看一眼屏幕上的原话。
-    answers:
-      - {id: wrong-password, label: 密码输错次数过多, goto: wrong-password}
-      - {id: unsure, label: 不确定, goto: unsure}
-  other:
-    question: 请用自己的话说说
-    free_text: true
-    answers:
-      - {id: contact, label: 直接联系客服, goto: unsure}
-      - {id: restart, label: 重新选择, restart: true}
-outcomes:
-  wrong-password:
-    code: T1
-    title: 密码输错次数过多被锁
-    summary: 马上停下别再试。
-    guide: unlock-locked-terminal
-    anchor: wrong-password
-    channels: [provider-hotline]
-    next: unsure
-    keywords: [操作员已锁定]
-  unsure:
-    code: T2
-    title: 看不出为什么被锁
-    summary: 重启一次，再看提示。
-    guide: unlock-locked-terminal
-    anchor: unsure-cause
-    channels: [provider-hotline, account-manager]
-    contact: true
-"""
 
 FIVE_GUIDES = (
     "unlock-locked-terminal",
@@ -62,12 +23,6 @@ FIVE_GUIDES = (
     "forgotten-operator-password",
     "sign-in-after-power-off",
 )
-
-
-def write_tree(content_dir: Path, text: str = SMALL_TREE) -> Path:
-    path = content_dir / flow.TREE_FILE
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

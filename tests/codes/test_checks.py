@@ -3,40 +3,12 @@ named with its file and line."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core import checks
 
 from codes.checks import codes_problems
 from guides.library import get_library
-from tests.factories import write_guide
-
-GOOD = """\
-codes:
-  - code: "51"
-    meaning: 余额不足
-    screens: [余额不足]
-    who: card-bank
-    retry: never
-    steps: [请顾客换一张卡。]
-    say: 麻烦您换一张卡。
-    links:
-      - {guide: basic-troubleshooting, anchor: card-reader}
-  - code: ["54", "33"]
-    meaning: 过期的卡
-    screens: [该卡已过期]
-    who: card-bank
-    retry: never
-    steps: [请顾客换一张卡。]
-    say: 麻烦您换一张卡。
-"""
-
-
-def write_codes(content_dir: Path, text: str) -> Path:
-    path = content_dir / "codes.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.factories import CODES, write_codes, write_guide
 
 
 def found(*, serious: bool = True) -> list[str]:
@@ -53,7 +25,7 @@ def test_shipped_codes_and_outcomes_have_no_errors():
 
 
 def test_a_good_file_has_no_problems(content_dir):
-    write_codes(content_dir, GOOD)
+    write_codes(content_dir, CODES)
     assert [p for p in found() + found(serious=False) if p.startswith("codes.yaml")] == []
 
 
@@ -114,19 +86,19 @@ def test_a_good_file_has_no_problems(content_dir):
     ],
 )
 def test_each_defect_is_named_with_file_and_line(content_dir, old, new, expected):
-    assert GOOD.count(old) >= 1
-    write_codes(content_dir, GOOD.replace(old, new, 1))
+    assert CODES.count(old) >= 1
+    write_codes(content_dir, CODES.replace(old, new, 1))
     problems = found()
     assert any(p.startswith(expected) for p in problems), problems
 
 
 def test_a_yaml_error_is_named_with_its_line(content_dir):
-    write_codes(content_dir, GOOD.replace("    who: card-bank\n", "    who: [card-bank\n", 1))
+    write_codes(content_dir, CODES.replace("    who: card-bank\n", "    who: [card-bank\n", 1))
     assert any(p.startswith("codes.yaml:6: YAML 格式错误") for p in found()), found()
 
 
 def test_a_guide_that_names_a_code_without_linking_it_gets_a_warning(content_dir):
-    write_codes(content_dir, GOOD)
+    write_codes(content_dir, CODES)
     body_line = "刷卡时提示“交易失败 51”或返回码 33、54：请顾客换卡。"
     path = write_guide(content_dir, "code-mentions", body=f"{body_line}\n\n" + _valid_body())
     number = path.read_text(encoding="utf-8").splitlines().index(body_line) + 1
@@ -139,7 +111,7 @@ def test_a_guide_that_names_a_code_without_linking_it_gets_a_warning(content_dir
 
 
 def test_a_linked_mention_and_numbers_that_are_not_codes_pass(content_dir):
-    write_codes(content_dir, GOOD)
+    write_codes(content_dir, CODES)
     body = (
         "提示“交易失败 [51](/codes/51/)”时请顾客换卡。\n\n"
         "操作员号常见是 01 到 99，余额 51 元。\n\n" + _valid_body()
@@ -150,7 +122,7 @@ def test_a_linked_mention_and_numbers_that_are_not_codes_pass(content_dir):
 
 
 def test_a_guide_link_to_an_unknown_code_is_an_error(content_dir):
-    write_codes(content_dir, GOOD)
+    write_codes(content_dir, CODES)
     path = write_guide(
         content_dir, "bad-code-link", body="看[这里](/codes/ZZ/)。\n\n" + _valid_body()
     )
@@ -159,7 +131,7 @@ def test_a_guide_link_to_an_unknown_code_is_an_error(content_dir):
 
 
 def test_the_check_runs_with_manage_py_check(content_dir):
-    write_codes(content_dir, GOOD.replace("    meaning: 余额不足\n", "", 1))
+    write_codes(content_dir, CODES.replace("    meaning: 余额不足\n", "", 1))
     messages = checks.run_checks(tags=["content"])
     assert any(m.id == "codes.E001" and "codes.yaml:2:" in m.msg for m in messages)
 
@@ -173,5 +145,5 @@ def _valid_body() -> str:
 def test_a_broken_codes_file_shows_up_in_the_content_errors_for_healthz(content_dir):
     from helpcenter.status import content_errors as current_errors
 
-    write_codes(content_dir, GOOD.replace("    who: card-bank\n", "    who: bank\n", 1))
+    write_codes(content_dir, CODES.replace("    who: card-bank\n", "    who: bank\n", 1))
     assert any("codes.yaml:5: 返回码 51：who 只能是" in error for error in current_errors())

@@ -8,7 +8,7 @@ import re
 import pytest
 import segno
 
-from tests.test_flow import SMALL_TREE, write_tree
+from tests.factories import SMALL_TREE, write_tree
 
 HTMX = {"HX-Request": "true", "HX-Target": "answers", "HX-Current-URL": "http://testserver/triage/"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}

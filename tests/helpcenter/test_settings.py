@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x9!production-like-secret-key-with-enough-entropy-0123456789-abcdef",
@@ -25,7 +25,8 @@ def run(args, **env):
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env=clean | env,
+        # Nothing written into the repository's var/ by these processes.
+        env=clean | {"HELPCENTER_CONTENT_CACHE_DIR": "", "HELPCENTER_SEARCH_INDEX_DIR": ""} | env,
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from guides.library import get_library
 from insights import events
 from insights.models import DailyCount
-from tests.test_flow import write_tree
+from tests.factories import write_tree
 
 
 def run(*args) -> str:

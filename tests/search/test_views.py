@@ -41,7 +41,7 @@ def test_instant_results_are_a_short_list_and_store_nothing(client):
 
 def test_no_results_page_helps_and_the_get_itself_stores_nothing(client):
     # The page is public and cacheable: a gap is counted by the page's beacon
-    # (tests/test_insights_views.py), never by the GET, which a proxy may answer instead.
+    # (tests/insights/test_views.py), never by the GET, which a proxy may answer instead.
     for _ in range(2):
         response = client.get("/search/", {"q": "火星探测器"})
     html = response.content.decode()
@@ -126,3 +126,16 @@ def test_a_colloquial_lock_query_lands_on_a_main_step_not_a_side_faq(client):
     first_guide_link = re.search(r'href="(/guides/[^"]+)"', html.split('id="search-results"')[1])
     assert first_guide_link.group(1).startswith("/guides/unlock-locked-terminal/#")
     assert "faq" not in first_guide_link.group(1)
+
+
+def test_the_results_page_and_the_api_offer_the_correction(client):
+    page = client.get("/search/", {"q": "签道"})
+    api = client.get("/api/search", {"q": "qiandao"}).json()
+
+    assert page.status_code == 200
+    html_ = page.content.decode()
+    assert '您是不是要找：<a href="/search/?q=%E7%AD%BE%E5%88%B0">签到</a>' in html_
+    assert "/guides/sign-in-after-power-off/" in html_
+    assert api["suggestion"] == "签到"
+    assert api["results"][0]["slug"] == "sign-in-after-power-off"
+    assert "您是不是要找" not in client.get("/search/", {"q": "签到"}).content.decode()

@@ -1,0 +1,212 @@
+"""search.query: ranking guides, sections and outcomes for a query."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+import search
+from guides import content
+from guides import loading as guides_loading
+from guides.search import guide_documents
+from search import text as search_text
+
+# --- factories ---------------------------------------------------------------------------
+
+
+def guide(
+    slug: str,
+    title: str,
+    *sections: tuple[str, str],
+    keywords: tuple[str, ...] = (),
+    summary: str = "一篇测试用的指南。",
+) -> dict:
+    return {
+        "slug": slug,
+        "title": title,
+        "summary": summary,
+        # Keywords are required; the slug is a word no test searches for.
+        "keywords": list(keywords) or [slug],
+        "sections": sections or (("说明", "正文。"),),
+    }
+
+
+def make_library(
+    root: Path, *guides: dict, synonyms: tuple[tuple[str, ...], ...] = ()
+) -> content.Library:
+    (root / "guides").mkdir(parents=True)
+    (root / "categories.yaml").write_text(
+        "categories:\n  - {id: general, title: 常见问题}\n", encoding="utf-8"
+    )
+    (root / "contacts.yaml").write_text("channels: []\n", encoding="utf-8")
+    (root / "synonyms.yaml").write_text(
+        yaml.safe_dump({"groups": [list(g) for g in synonyms]}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    for g in guides:
+        front = {
+            "title": g["title"],
+            "summary": g["summary"],
+            "category": "general",
+            "keywords": g["keywords"],
+            "updated": dt.date(2026, 11, 21),
+        }
+        body = "".join(f"## {title}\n\n{text}\n\n" for title, text in g["sections"])
+        (root / "guides" / f"{g['slug']}.md").write_text(
+            f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n{body}", encoding="utf-8"
+        )
+    library = guides_loading.load_library(root)
+    assert set(library.guides) == {g["slug"] for g in guides}, library.errors
+    return library
+
+
+def make_index(root: Path, *guides: dict, synonyms=(), extra=()) -> search.Index:
+    library = make_library(root, *guides, synonyms=synonyms)
+    return search.build_index([*guide_documents(library), *extra], library.synonyms)
+
+
+def slugs(hits: list[search.Hit]) -> list[str]:
+    return [hit.guide_slug for hit in hits]
+
+
+LOCK = guide(
+    "unlock",
+    "机器被锁定了怎么解锁",
+    ("症状", "屏幕提示终端已锁定，刷不了卡。"),
+    ("解锁步骤", "联系服务商核实身份后解锁。"),
+    keywords=("锁机", "解锁"),
+)
+
+
+NETWORK = guide(
+    "network",
+    "网络连不上",
+    ("检查 Wi-Fi", "看屏幕上的 Wi-Fi 图标，POS 机要连上店里的无线网络。"),
+    ("流量卡", "SIM 卡欠费也会连不上。"),
+)
+
+
+PRINTER = guide(
+    "printer",
+    "打印机不出纸",
+    ("换纸", "打开仓盖，放入新的打印纸。"),
+)
+
+
+def test_title_match_ranks_above_body_match(tmp_path):
+    in_body = guide("body", "日常使用", ("收款", "收款前检查打印机有没有纸。"))
+    index = make_index(tmp_path, in_body, PRINTER)
+
+    assert slugs(search.search(index, "打印机")) == ["printer", "body"]
+
+
+def test_each_guide_appears_once_at_its_best_section(tmp_path):
+    index = make_index(tmp_path, NETWORK, PRINTER)
+
+    hits = search.search(index, "SIM 卡欠费")
+
+    assert slugs(hits) == ["network"]
+    assert hits[0].url == "/guides/network/#流量卡"
+    assert hits[0].section_title == "流量卡"
+    assert hits[0].kind == "section"
+
+
+def test_guide_level_match_links_to_the_guide(tmp_path):
+    only_title = guide("scam", "防诈骗提醒", ("说明", "不要轻信陌生来电。"))
+    index = make_index(tmp_path, only_title, PRINTER)
+
+    (hit,) = search.search(index, "诈骗")
+
+    assert hit.url == "/guides/scam/"
+    assert hit.kind == "guide"
+
+
+def test_mixed_latin_and_chinese_spellings_find_the_same_guide(tmp_path):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+
+    for query in ("POS机连不上WiFi", "pos 机 连不上 wifi", "ＰＯＳ机连不上Ｗｉ－Ｆｉ", "Wi-Fi"):
+        assert slugs(search.search(index, query))[:1] == ["network"], query
+
+
+def test_exact_phrase_outranks_scattered_bigrams(tmp_path):
+    scattered = guide("scattered", "锁定与签字", ("说明", "签字以后锁定单据，到账会晚。"))
+    exact = guide("exact", "其他问题", ("说明", "签到以后才能收款。"))
+    index = make_index(tmp_path, scattered, exact)
+
+    assert slugs(search.search(index, "签到"))[:1] == ["exact"]
+
+
+def test_control_characters_in_the_query_are_ignored(tmp_path):
+    index = make_index(tmp_path, LOCK, PRINTER)
+
+    assert slugs(search.search(index, "锁\x00机\x1b\u200b"))[:1] == ["unlock"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "的了吗", "？？？", "!!!", "\x00\x01", "怎么办？"])
+def test_queries_without_searchable_words_find_nothing(tmp_path, query):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+
+    assert search.search(index, query) == []
+
+
+def test_a_10kb_query_is_bounded_and_fast(tmp_path):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+    query = "机器锁住了网络连不上打印机不出纸" * 700
+
+    started = time.perf_counter()
+    hits = search.search(index, query)
+    elapsed = time.perf_counter() - started
+    parsed = search.parse_query(index, query)
+
+    assert len(query.encode()) > 10_000
+    assert len(parsed.text) <= search.MAX_QUERY_CHARS
+    assert len(parsed.terms) <= search_text.MAX_QUERY_TERMS
+    assert hits and elapsed < 0.2
+
+
+def test_limit_caps_the_number_of_hits(tmp_path):
+    index = make_index(tmp_path, LOCK, NETWORK, PRINTER)
+
+    assert len(search.search(index, "屏幕 纸 卡", limit=2)) == 2
+    assert search.search(index, "屏幕", limit=0) == []
+
+
+def test_outcome_documents_are_ranked_on_their_own(tmp_path):
+    outcome = search.Document(
+        kind="outcome",
+        url="/assistant/frozen/",
+        guide_slug="",
+        title="结算卡被冻结",
+        section_title="",
+        text="请联系开户银行了解冻结原因。",
+        keywords=("冻结",),
+    )
+    index = make_index(tmp_path, LOCK, PRINTER, extra=[outcome])
+
+    (hit,) = search.search(index, "冻结")
+
+    assert (hit.kind, hit.url, hit.title) == ("outcome", "/assistant/frozen/", "结算卡被冻结")
+
+
+def test_a_synonym_in_the_query_finds_the_guide_that_uses_another_word(tmp_path):
+    index = make_index(tmp_path, LOCK, PRINTER, synonyms=(("锁机", "锁住", "锁死"),))
+
+    assert slugs(search.search(index, "锁住了"))[:1] == ["unlock"]
+
+
+def test_without_the_synonym_group_the_colloquial_word_finds_nothing(tmp_path):
+    index = make_index(tmp_path, LOCK, PRINTER)
+
+    assert search.search(index, "锁住了") == []
+
+
+def test_the_merchants_own_word_outranks_its_synonym(tmp_path):
+    literal = guide("literal", "刷卡没有反应", ("说明", "检查读卡器。"))
+    synonym = guide("synonym", "插卡没有反应", ("说明", "检查卡槽。"))
+    index = make_index(tmp_path, synonym, literal, synonyms=(("刷卡", "插卡"),))
+
+    assert slugs(search.search(index, "刷卡")) == ["literal", "synonym"]

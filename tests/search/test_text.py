@@ -1,0 +1,32 @@
+"""search.text: normalising what merchants type and cutting it into terms."""
+
+from __future__ import annotations
+
+import search
+
+# --- factories ---------------------------------------------------------------------------
+
+
+def test_normalize_folds_full_width_and_case():
+    assert search.normalize("ＰＯＳ机") == "pos机"
+    assert search.normalize("ｗｉｆｉ") == "wifi"
+    assert search.normalize("ＰＯＳ机，连不上Wi-Fi！") == "pos机 连不上wifi"
+
+
+def test_normalize_drops_control_characters_and_collapses_whitespace():
+    assert search.normalize("锁\x00机\u200b了\t\n  \x1b吗 ") == "锁机了 吗"
+
+
+def test_normalize_turns_punctuation_into_word_breaks():
+    assert search.normalize("机器锁住了？？怎么办……") == "机器锁住了 怎么办"
+    assert search.normalize("？？？!!!") == ""
+
+
+def test_tokenize_cuts_chinese_into_overlapping_bigrams():
+    assert search.tokenize("机器锁住") == ["机器", "器锁", "锁住"]
+
+
+def test_tokenize_keeps_a_lone_chinese_character_and_latin_words_whole():
+    assert search.tokenize("卡") == ["卡"]
+    assert search.tokenize("POS机连不上Wi-Fi") == ["pos", "机连", "连不", "不上", "wifi"]
+    assert search.tokenize("pos 机 E01") == ["pos", "机", "e01"]
