@@ -43,7 +43,7 @@ from insights import counting  # noqa: E402
 from insights.models import DailyCount  # noqa: E402
 
 GUIDE = "/guides/sign-in-after-power-off/"
-BEACON = {"k": "view", "g": "sign-in-after-power-off"}
+BEACON = {"kind": "view", "guide": "sign-in-after-power-off"}
 SAME_ORIGIN = {"Origin": "http://testserver"}
 
 

@@ -37,7 +37,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def check_codebook(book: CodeBook) -> list[Problem]:
-    problems = [Problem(book.source, p.line, p.message) for p in book.problems]
+    problems = list(book.problems)
     for number, line in enumerate(_lines(book.source), start=1):
         problems += residue_problems(book.source, number, line, place="这里")
     return problems

@@ -2,7 +2,7 @@
 
 The code book is built once per loaded library (``library.derive``), so an editor's save shows
 up like any other content change. Loading never raises: whatever is wrong with the file becomes
-a ``CodeProblem`` (line and code named) for the system check, and the pages run on the entries
+a ``Problem`` (file, line and code named) for the system check, and the pages run on the entries
 that could be understood. Codes are looked up in the loaded index, never built into a path.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 
 from guides import yaml_lines
 from guides.content import Library
+from guides.problems import Problem
 from guides.yaml_lines import LineMapping, line_of
 
 CODES_FILE = "codes.yaml"
@@ -132,17 +133,11 @@ class ResponseCode:
 
 
 @dataclass(frozen=True, slots=True)
-class CodeProblem:
-    line: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class CodeBook:
     source: Path
     entries: tuple[ResponseCode, ...]  # in the file's order
     by_code: dict[str, ResponseCode]
-    problems: tuple[CodeProblem, ...]
+    problems: tuple[Problem, ...]
 
     def get(self, code: str) -> ResponseCode | None:
         return self.by_code.get(code)
@@ -182,10 +177,11 @@ def _texts(value: Any) -> tuple[str, ...] | None:
 class _Builder:
     def __init__(self, library: Library) -> None:
         self.library = library
-        self.problems: list[CodeProblem] = []
+        self.source = library.root / CODES_FILE
+        self.problems: list[Problem] = []
 
     def problem(self, line: int, message: str) -> None:
-        self.problems.append(CodeProblem(line, message))
+        self.problems.append(Problem(self.source, line, message))
 
     def codes(self, entry: LineMapping, index: int) -> tuple[str, ...] | None:
         written = entry.written.get("code")

@@ -36,7 +36,7 @@ from insights import events, report
 from insights.feedback import unsolved_help
 
 BEACON_MAX_BYTES = 1024
-BEACON_FIELDS = {"k", "g", "p", "v", "q", "c"}
+BEACON_FIELDS = {"kind", "guide", "path", "version", "query", "code"}
 LOGIN_FAILURES = (5, 300)  # failed logins allowed per client, per this many seconds
 ANSWERS = {"yes": True, "no": False}
 
@@ -68,20 +68,20 @@ def event(request: HttpRequest) -> HttpResponse:
     if set(data) - BEACON_FIELDS or any(len(data.getlist(name)) > 1 for name in data):
         return _status(400, "unknown or repeated field")
     library = get_library()
-    kind = _first(data, "k")
+    kind = _first(data, "kind")
     try:
         if kind == "view":
-            events.count_view(library, _first(data, "g"))
+            events.count_view(library, _first(data, "guide"))
         elif kind == "open":
-            events.count_open(library, _first(data, "g"))
+            events.count_open(library, _first(data, "guide"))
         elif kind == "search":
-            events.count_search(_first(data, "q"))
+            events.count_search(_first(data, "query"))
         elif kind == "step":
-            events.count_step(library, _first(data, "p"), _first(data, "v"))
+            events.count_step(library, _first(data, "path"), _first(data, "version"))
         elif kind == "ask":
-            events.count_ask(library, _first(data, "q"), _first(data, "v"))
+            events.count_ask(library, _first(data, "query"), _first(data, "version"))
         elif kind == "code":
-            events.count_code(library, _first(data, "c"))
+            events.count_code(library, _first(data, "code"))
         else:
             return _status(400, "unknown event")
     except events.Refused as refused:

@@ -29,15 +29,16 @@ MAX_PAGES = 30
 # Slower than this, a page that is kept on the phone is shown from there (the network answer
 # still refreshes the kept copy for next time).
 SLOW_NETWORK_MS = 3000
-# Pages worth reading offline. Search results and free-text questions are not kept: they are
-# many, short-lived, and carry what the merchant typed.
-KEPT_PREFIXES = ("/guides/", "/categories/", "/codes/", "/triage/")
-NOT_KEPT_PREFIXES = ("/triage/ask/", "/triage/qr/")
+# Pages worth reading offline (URL names; their prefixes come from the URLconf). Search
+# results and free-text questions are not kept: they are many, short-lived, and carry what the
+# merchant typed.
+KEPT = (("guides:guide", "x"), ("guides:category", "x"), ("codes:card", "x"), ("triage:start",))
+NOT_KEPT = (("triage:ask",), ("triage:qr",))
 # Only what pages load. The PNG icons are for installing to the home screen, not for reading.
 PRECACHED_SUFFIXES = (".css", ".js", ".svg")
 NGINX_ONLY = "errors/"  # nginx's own error pages and their stylesheet (deploy/nginx.conf)
 HTMX_SCRIPT = "django_htmx/htmx-2.min.js"  # what {% htmx_script %} loads
-OPTIONAL_PAGES = ("/", "/codes/")
+OPTIONAL_PAGES = ("guides:home", "codes:index")  # precached when they answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +67,16 @@ def routable(path: str) -> bool:
     return True
 
 
+def prefix(name: str, *args: str) -> str:
+    """The part of a URL before its argument: reverse("guides:guide", ["x"]) gives /guides/."""
+    url = reverse(name, args=args)
+    return url[: url.rindex(args[0])] if args else url
+
+
 def build(library: Library) -> ServiceWorker:
     names = static_files()
     essential = (reverse("offline:page"), *(static(name) for name in names))
-    optional = tuple(p for p in OPTIONAL_PAGES if routable(p))
+    optional = tuple(p for p in (reverse(name) for name in OPTIONAL_PAGES) if routable(p))
     config = {
         "pages_cache": PAGES_CACHE,
         "prefix": CACHE_PREFIX,
@@ -81,8 +88,8 @@ def build(library: Library) -> ServiceWorker:
         "static_now": {settings.STATIC_URL + name: static(name) for name in names},
         "max_pages": MAX_PAGES,
         "slow_ms": SLOW_NETWORK_MS,
-        "kept": KEPT_PREFIXES,
-        "not_kept": NOT_KEPT_PREFIXES,
+        "kept": [prefix(*name) for name in KEPT],
+        "not_kept": [prefix(*name) for name in NOT_KEPT],
     }
     # The release hash covers this script's template and the static files.
     version = config["version"] = f"{content_version()}-{release()}"

@@ -142,3 +142,22 @@ def _no_counts_left_at_exit():
     from insights import counting
 
     counting.discard_pending()
+
+
+# Fixtures that give a test the database; with HELPCENTER_DATABASE_TESTS_ONLY=1 (scripts/test's
+# PostgreSQL pass) only tests that use the database run: the rest would only repeat themselves.
+DATABASE_FIXTURES = {"db", "transactional_db", "admin_client", "django_user_model", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("HELPCENTER_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses_database else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -4,7 +4,18 @@
 (function () {
   "use strict";
 
-  var ENDPOINT = "/insights/event";
+  // Addresses from the page (templates/_base.html builds them with the URLconf).
+  var urls = (document.currentScript || {}).dataset || {};
+  if (!urls.event) return;  // a page without the addresses counts nothing
+  var ENDPOINT = urls.event;
+  function escaped(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  function shape(template, placeholder, part) {
+    return new RegExp("^" + escaped(template || "").replace(placeholder, part) + "$");
+  }
+  var GUIDE = shape(urls.guide, "SLUG", "([a-z0-9-]+)");
+  var CODE = shape(urls.code, "CODE", "([A-Za-z0-9]{1,8})");
+  var ASSISTANT = urls.assistant;
+  var RESERVED = (urls.reserved || "").split(" ").filter(Boolean);
   var MOST_PER_PAGE = 40; // a page left open for hours still sends a bounded number
   var MAX_BODY = 900;
   var sent = 0;
@@ -29,25 +40,26 @@
   function shown(url) {
     var path = url.pathname;
     var params = url.searchParams;
-    var match = /^\/guides\/([a-z0-9-]+)\/$/.exec(path);
-    if (match) return send({ k: "view", g: match[1] });
-    match = /^\/codes\/([A-Za-z0-9]{1,8})\/$/.exec(path);
-    if (match) return send({ k: "code", c: match[1] });
-    if (path === "/search/") {
+    var match = GUIDE.exec(path);
+    if (match) return send({ kind: "view", guide: match[1] });
+    match = CODE.exec(path);
+    if (match) return send({ kind: "code", code: match[1] });
+    if (path === urls.search) {
       var query = params.get("q");
-      if (query && (params.get("page") || "1") === "1") send({ k: "search", q: query.slice(0, 200) });
+      if (query && (params.get("page") || "1") === "1") send({ kind: "search", query: query.slice(0, 200) });
       return;
     }
     var version = treeVersion();
     if (!version) return;
-    if (path === "/triage/ask/") {
+    if (path === urls.ask) {
       var said = params.get("q");
-      if (said) send({ k: "ask", q: said.slice(0, 200), v: version });
+      if (said) send({ kind: "ask", query: said.slice(0, 200), version: version });
       return;
     }
-    match = /^\/triage\/(?:(.+)\/)?$/.exec(path);
-    if (match && !/^(code|qr|ask)(\/|$)/.test(match[1] || "")) {
-      send({ k: "step", p: match[1] || "", v: version });
+    var reserved = RESERVED.some(function (prefix) { return path.indexOf(prefix) === 0; });
+    if (path.indexOf(ASSISTANT) === 0 && !reserved) {
+      var step = path.slice(ASSISTANT.length).replace(/\/$/, "");
+      send({ kind: "step", path: step, version: version });
     }
   }
 
@@ -77,9 +89,9 @@
     if (!link) return;
     var url = new URL(link.href, window.location.href);
     if (url.origin !== window.location.origin) return;
-    var match = /^\/guides\/([a-z0-9-]+)\/$/.exec(url.pathname);
-    if (match) send({ k: "open", g: match[1] });
-    else if (url.pathname.indexOf("/triage/") === 0) send({ k: "open", g: "assistant" });
+    var match = GUIDE.exec(url.pathname);
+    if (match) send({ kind: "open", guide: match[1] });
+    else if (url.pathname.indexOf(ASSISTANT) === 0) send({ kind: "open", guide: "assistant" });
   });
 
   // A vote names the section the reader came to (the address's #anchor), for the agent text.

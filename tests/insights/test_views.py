@@ -38,15 +38,15 @@ def version() -> str:
 
 @pytest.mark.django_db
 def test_a_guide_view_is_counted_per_guide_and_day(client):
-    assert beacon(client, k="view", g=GUIDE).status_code == 204
-    assert beacon(client, k="view", g=GUIDE).status_code == 204
+    assert beacon(client, kind="view", guide=GUIDE).status_code == 204
+    assert beacon(client, kind="view", guide=GUIDE).status_code == 204
     assert stored() == {("view", GUIDE, ""): 2}
 
 
 @pytest.mark.django_db
 def test_a_search_counts_with_or_without_results_and_keeps_the_masked_gap(client):
-    assert beacon(client, k="search", q="机器锁住了").status_code == 204
-    assert beacon(client, k="search", q="恐龙蛋 13812345678").status_code == 204
+    assert beacon(client, kind="search", query="机器锁住了").status_code == 204
+    assert beacon(client, kind="search", query="恐龙蛋 13812345678").status_code == 204
     assert stored() == {
         ("search-hit", "", ""): 1,
         ("search-empty", "", ""): 1,
@@ -56,8 +56,8 @@ def test_a_search_counts_with_or_without_results_and_keeps_the_masked_gap(client
 
 @pytest.mark.django_db
 def test_an_opened_search_result_is_counted(client):
-    assert beacon(client, k="open", g=GUIDE).status_code == 204
-    assert beacon(client, k="open", g="assistant").status_code == 204
+    assert beacon(client, kind="open", guide=GUIDE).status_code == 204
+    assert beacon(client, kind="open", guide="assistant").status_code == 204
     assert stored() == {("search-open", GUIDE, ""): 1, ("search-open", "", ""): 1}
 
 
@@ -65,8 +65,8 @@ def test_an_opened_search_result_is_counted(client):
 def test_the_assistant_counts_entry_questions_answers_outcomes_and_solved(client, small):
     v = version()
     for path in ["", "locked", "locked/unsure", "locked/unsure/solved"]:
-        assert beacon(client, k="step", p=path, v=v).status_code == 204
-    assert beacon(client, k="step", p="locked/wrong-password/unsolved", v=v).status_code == 204
+        assert beacon(client, kind="step", path=path, version=v).status_code == 204
+    assert beacon(client, kind="step", path="locked/wrong-password/unsolved", version=v).status_code == 204
     assert stored() == {
         ("assistant-enter", "", v): 1,
         ("question", "problem", v): 1,
@@ -82,8 +82,8 @@ def test_the_assistant_counts_entry_questions_answers_outcomes_and_solved(client
 @pytest.mark.django_db
 def test_free_text_told_to_the_assistant_is_counted_and_a_miss_is_a_gap(client, small):
     v = version()
-    assert beacon(client, k="ask", q="机器被锁了", v=v).status_code == 204
-    assert beacon(client, k="ask", q="恐龙蛋 boss@example.com", v=v).status_code == 204
+    assert beacon(client, kind="ask", query="机器被锁了", version=v).status_code == 204
+    assert beacon(client, kind="ask", query="恐龙蛋 boss@example.com", version=v).status_code == 204
     assert stored() == {
         ("ask-hit", "", v): 1,
         ("ask-empty", "", v): 1,
@@ -94,17 +94,17 @@ def test_free_text_told_to_the_assistant_is_counted_and_a_miss_is_a_gap(client, 
 @pytest.mark.django_db
 def test_a_code_look_up_is_counted_when_the_code_exists(client, monkeypatch):
     monkeypatch.setattr(events, "known_codes", lambda library: frozenset({"51", "A0"}))
-    assert beacon(client, k="code", c="51").status_code == 204
-    assert beacon(client, k="code", c="a0").status_code == 204
-    assert beacon(client, k="code", c="77").status_code == 404
+    assert beacon(client, kind="code", code="51").status_code == 204
+    assert beacon(client, kind="code", code="a0").status_code == 204
+    assert beacon(client, kind="code", code="77").status_code == 404
     assert stored() == {("code", "51", ""): 1, ("code", "A0", ""): 1}
 
 
 @pytest.mark.django_db
 def test_without_the_codes_app_any_two_character_code_is_accepted(client, monkeypatch):
     monkeypatch.setattr(events, "known_codes", lambda library: None)
-    assert beacon(client, k="code", c="Q9").status_code == 204
-    assert beacon(client, k="code", c="Q99").status_code == 404
+    assert beacon(client, kind="code", code="Q9").status_code == 204
+    assert beacon(client, kind="code", code="Q99").status_code == 404
     assert stored() == {("code", "Q9", ""): 1}
 
 
@@ -115,19 +115,19 @@ def test_without_the_codes_app_any_two_character_code_is_accepted(client, monkey
 @pytest.mark.parametrize(
     ("fields", "status"),
     [
-        ({"k": "view", "g": "no-such-guide"}, 404),
-        ({"k": "view", "g": "../../etc/passwd"}, 400),
-        ({"k": "view"}, 400),
-        ({"k": "open", "g": "no-such-guide"}, 404),
-        ({"k": "teleport", "g": GUIDE}, 400),
-        ({"k": "view", "g": GUIDE, "ip": "1.2.3.4"}, 400),  # fields we never asked for
-        ({"k": "search", "q": ""}, 400),
-        ({"k": "search", "q": "x" * 401}, 400),
-        ({"k": "step", "p": "locked/no-such-answer", "v": "current"}, 404),
-        ({"k": "step", "p": "LOCKED/<script>", "v": "current"}, 400),
-        ({"k": "step", "p": "locked", "v": "0ld0ld0ld0"}, 409),  # a page of an older tree
-        ({"k": "ask", "q": "机器被锁了", "v": "0ld0ld0ld0"}, 409),
-        ({"k": "code", "c": "ABCDEFGHIJ"}, 400),
+        ({"kind": "view", "guide": "no-such-guide"}, 404),
+        ({"kind": "view", "guide": "../../etc/passwd"}, 400),
+        ({"kind": "view"}, 400),
+        ({"kind": "open", "guide": "no-such-guide"}, 404),
+        ({"kind": "teleport", "guide": GUIDE}, 400),
+        ({"kind": "view", "guide": GUIDE, "ip": "1.2.3.4"}, 400),  # fields we never asked for
+        ({"kind": "search", "query": ""}, 400),
+        ({"kind": "search", "query": "x" * 401}, 400),
+        ({"kind": "step", "path": "locked/no-such-answer", "version": "current"}, 404),
+        ({"kind": "step", "path": "LOCKED/<script>", "version": "current"}, 400),
+        ({"kind": "step", "path": "locked", "version": "0ld0ld0ld0"}, 409),  # a page of an older tree
+        ({"kind": "ask", "query": "机器被锁了", "version": "0ld0ld0ld0"}, 409),
+        ({"kind": "code", "code": "ABCDEFGHIJ"}, 400),
     ],
 )
 def test_refused_events_answer_why_and_store_nothing(client, small, fields, status):
@@ -141,7 +141,7 @@ def test_refused_events_answer_why_and_store_nothing(client, small, fields, stat
 def test_repeated_fields_are_refused(client):
     response = client.post(
         "/insights/event",
-        "k=view&g=a&g=b",
+        "kind=view&guide=a&guide=b",
         content_type="application/x-www-form-urlencoded",
         headers=SAME_ORIGIN,
     )
@@ -151,7 +151,7 @@ def test_repeated_fields_are_refused(client):
 
 @pytest.mark.django_db
 def test_an_oversized_event_is_refused_unread(client):
-    response = beacon(client, k="view", g=GUIDE, q="x" * 2000)
+    response = beacon(client, kind="view", guide=GUIDE, query="x" * 2000)
     assert response.status_code == 413
     assert not DailyCount.objects.exists()
 
@@ -159,10 +159,10 @@ def test_an_oversized_event_is_refused_unread(client):
 @pytest.mark.django_db
 def test_an_event_from_another_site_is_refused(client):
     response = client.post(
-        "/insights/event", {"k": "view", "g": GUIDE}, headers={"Origin": "https://evil.example"}
+        "/insights/event", {"kind": "view", "guide": GUIDE}, headers={"Origin": "https://evil.example"}
     )
     assert response.status_code == 403
-    response = client.post("/insights/event", {"k": "view", "g": GUIDE})  # no Origin at all
+    response = client.post("/insights/event", {"kind": "view", "guide": GUIDE})  # no Origin at all
     assert response.status_code == 403
     assert not DailyCount.objects.exists()
 
@@ -170,14 +170,14 @@ def test_an_event_from_another_site_is_refused(client):
 @pytest.mark.django_db
 def test_a_flood_from_one_client_is_refused_with_a_wait(client, settings):
     settings.ANONYMOUS_WRITE_LIMITS = {"event": (3, 60)}
-    statuses = [beacon(client, k="view", g=GUIDE).status_code for _ in range(5)]
+    statuses = [beacon(client, kind="view", guide=GUIDE).status_code for _ in range(5)]
     assert statuses == [204, 204, 204, 429, 429]
     assert stored() == {("view", GUIDE, ""): 3}
 
 
 @pytest.mark.django_db
 def test_get_is_not_an_event(client):
-    assert client.get("/insights/event?k=view&g=" + GUIDE).status_code == 405
+    assert client.get("/insights/event?kind=view&g=" + GUIDE).status_code == 405
     assert not DailyCount.objects.exists()
 
 
@@ -187,14 +187,14 @@ def test_get_is_not_an_event(client):
 @pytest.mark.django_db
 def test_a_changed_tree_gets_a_new_version_and_old_pages_count_nothing(client, small):
     old = version()
-    assert beacon(client, k="step", p="locked", v=old).status_code == 204
+    assert beacon(client, kind="step", path="locked", version=old).status_code == 204
     write_tree(
         small, SMALL_TREE.replace("goto: unsure}\n  other:", "goto: wrong-password}\n  other:")
     )
     new = version()
     assert new != old
-    assert beacon(client, k="step", p="locked", v=old).status_code == 409
-    assert beacon(client, k="step", p="locked", v=new).status_code == 204
+    assert beacon(client, kind="step", path="locked", version=old).status_code == 409
+    assert beacon(client, kind="step", path="locked", version=new).status_code == 204
     assert stored()[("question", "locked", old)] == 1
     assert stored()[("question", "locked", new)] == 1
 
@@ -308,7 +308,7 @@ def test_the_thanks_page_checks_its_input(client, query):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", f"/guides/{GUIDE}/", "/search/?q=锁机", "/triage/"])
+@pytest.mark.parametrize("url", ["/", f"/guides/{GUIDE}/", "/search/?query=锁机", "/triage/"])
 def test_public_pages_set_no_cookie_and_do_not_vary_on_it(client, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -235,7 +235,7 @@ def test_merchants_tapping_through_behind_one_address_can_still_vote(site):
                 base,
                 "/insights/event",
                 method="POST",
-                body=b"k=view&g=sign-in-after-power-off",
+                body=b"kind=view&guide=sign-in-after-power-off",
                 **beacon,
             )
             assert seen.status == 204
