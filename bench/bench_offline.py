@@ -7,7 +7,7 @@ free loopback port, then:
   * runs Lighthouse (node_modules/.bin/lighthouse, from `npm ci`) in Debian's chromium on the
     home page, a guide and the offline page, printing category scores and the audits that
     matter here. Lighthouse 12 dropped its PWA category and installability audits; the
-    installability check is tests/test_browser_offline.py (Chromium's own, through CDP).
+    installability check is tests/browser/test_offline.py (Chromium's own, through CDP).
 
 Run: .venv/bin/python bench/bench_offline.py [--no-lighthouse]
 Targets: precache under 150 KB raw; Lighthouse accessibility and best practices 100.

@@ -262,7 +262,7 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
         forked = forked_worker_start(index, queries[0])
 
     print(f"\n== {len(library.guides)} guides, {sections} sections ==")
-    print(f"content loaded from Markdown:  {library_seconds:7.2f} s    (helpcenter.content)")
+    print(f"content loaded from Markdown:  {library_seconds:7.2f} s    (guides.loading)")
     print(
         f"index build:                   {statistics.median(build_times):7.2f} s    "
         f"once per content version (median of {len(build_times)})"
