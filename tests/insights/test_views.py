@@ -66,7 +66,8 @@ def test_the_assistant_counts_entry_questions_answers_outcomes_and_solved(client
     v = version()
     for path in ["", "locked", "locked/unsure", "locked/unsure/solved"]:
         assert beacon(client, kind="step", path=path, version=v).status_code == 204
-    assert beacon(client, kind="step", path="locked/wrong-password/unsolved", version=v).status_code == 204
+    unsolved = "locked/wrong-password/unsolved"
+    assert beacon(client, kind="step", path=unsolved, version=v).status_code == 204
     assert stored() == {
         ("assistant-enter", "", v): 1,
         ("question", "problem", v): 1,
@@ -125,7 +126,8 @@ def test_without_the_codes_app_any_two_character_code_is_accepted(client, monkey
         ({"kind": "search", "query": "x" * 401}, 400),
         ({"kind": "step", "path": "locked/no-such-answer", "version": "current"}, 404),
         ({"kind": "step", "path": "LOCKED/<script>", "version": "current"}, 400),
-        ({"kind": "step", "path": "locked", "version": "0ld0ld0ld0"}, 409),  # a page of an older tree
+        # a page of an older tree
+        ({"kind": "step", "path": "locked", "version": "0ld0ld0ld0"}, 409),
         ({"kind": "ask", "query": "机器被锁了", "version": "0ld0ld0ld0"}, 409),
         ({"kind": "code", "code": "ABCDEFGHIJ"}, 400),
     ],
@@ -159,7 +161,9 @@ def test_an_oversized_event_is_refused_unread(client):
 @pytest.mark.django_db
 def test_an_event_from_another_site_is_refused(client):
     response = client.post(
-        "/insights/event", {"kind": "view", "guide": GUIDE}, headers={"Origin": "https://evil.example"}
+        "/insights/event",
+        {"kind": "view", "guide": GUIDE},
+        headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403
     response = client.post("/insights/event", {"kind": "view", "guide": GUIDE})  # no Origin at all
