@@ -8,46 +8,12 @@ from django.conf import settings
 
 import search
 from guides import loading as guides_loading
-from tests.factories import PHRASINGS
+from tests.factories import phrasings, slugs
 
-# --- factories ---------------------------------------------------------------------------
-
-
-def guide(
-    slug: str,
-    title: str,
-    *sections: tuple[str, str],
-    keywords: tuple[str, ...] = (),
-    summary: str = "一篇测试用的指南。",
-) -> dict:
-    return {
-        "slug": slug,
-        "title": title,
-        "summary": summary,
-        # Keywords are required; the slug is a word no test searches for.
-        "keywords": list(keywords) or [slug],
-        "sections": sections or (("说明", "正文。"),),
-    }
+MERCHANT_QUERIES = phrasings()
 
 
-def slugs(hits: list[search.Hit]) -> list[str]:
-    return [hit.guide_slug for hit in hits]
-
-
-def _phrasings(pattern: str = "*.tsv") -> list[tuple[str, str]]:
-    rows = []
-    for path in sorted(PHRASINGS.glob(pattern)):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                query, slug = line.split("\t")
-                rows.append((query, slug.strip()))
-    return rows
-
-
-MERCHANT_QUERIES = _phrasings()
-
-
-TYPED_QUERIES = _phrasings("typing.tsv")
+TYPED_QUERIES = phrasings("typing.tsv")
 
 
 MIN_FIRST_PLACE = 0.9

@@ -2,99 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from pathlib import Path
 
 import pytest
-import yaml
 
 import search
-from guides import content
-from guides import loading as guides_loading
-from guides.search import guide_documents
 from search import text as search_text
-
-# --- factories ---------------------------------------------------------------------------
-
-
-def guide(
-    slug: str,
-    title: str,
-    *sections: tuple[str, str],
-    keywords: tuple[str, ...] = (),
-    summary: str = "一篇测试用的指南。",
-) -> dict:
-    return {
-        "slug": slug,
-        "title": title,
-        "summary": summary,
-        # Keywords are required; the slug is a word no test searches for.
-        "keywords": list(keywords) or [slug],
-        "sections": sections or (("说明", "正文。"),),
-    }
-
-
-def make_library(
-    root: Path, *guides: dict, synonyms: tuple[tuple[str, ...], ...] = ()
-) -> content.Library:
-    (root / "guides").mkdir(parents=True)
-    (root / "categories.yaml").write_text(
-        "categories:\n  - {id: general, title: 常见问题}\n", encoding="utf-8"
-    )
-    (root / "contacts.yaml").write_text("channels: []\n", encoding="utf-8")
-    (root / "synonyms.yaml").write_text(
-        yaml.safe_dump({"groups": [list(g) for g in synonyms]}, allow_unicode=True),
-        encoding="utf-8",
-    )
-    for g in guides:
-        front = {
-            "title": g["title"],
-            "summary": g["summary"],
-            "category": "general",
-            "keywords": g["keywords"],
-            "updated": dt.date(2026, 11, 21),
-        }
-        body = "".join(f"## {title}\n\n{text}\n\n" for title, text in g["sections"])
-        (root / "guides" / f"{g['slug']}.md").write_text(
-            f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n{body}", encoding="utf-8"
-        )
-    library = guides_loading.load_library(root)
-    assert set(library.guides) == {g["slug"] for g in guides}, library.errors
-    return library
-
-
-def make_index(root: Path, *guides: dict, synonyms=(), extra=()) -> search.Index:
-    library = make_library(root, *guides, synonyms=synonyms)
-    return search.build_index([*guide_documents(library), *extra], library.synonyms)
-
-
-def slugs(hits: list[search.Hit]) -> list[str]:
-    return [hit.guide_slug for hit in hits]
-
-
-LOCK = guide(
-    "unlock",
-    "机器被锁定了怎么解锁",
-    ("症状", "屏幕提示终端已锁定，刷不了卡。"),
-    ("解锁步骤", "联系服务商核实身份后解锁。"),
-    keywords=("锁机", "解锁"),
-)
-
-
-NETWORK = guide(
-    "network",
-    "网络连不上",
-    ("检查 Wi-Fi", "看屏幕上的 Wi-Fi 图标，POS 机要连上店里的无线网络。"),
-    ("流量卡", "SIM 卡欠费也会连不上。"),
-)
-
-
-PRINTER = guide(
-    "printer",
-    "打印机不出纸",
-    ("换纸", "打开仓盖，放入新的打印纸。"),
-)
+from tests.factories import LOCK, NETWORK, PRINTER, guide, make_index, slugs
 
 
 def test_title_match_ranks_above_body_match(tmp_path):

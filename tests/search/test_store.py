@@ -6,12 +6,7 @@ import pytest
 
 import search
 from guides import library as guides_library
-
-# --- factories ---------------------------------------------------------------------------
-
-
-def slugs(hits: list[search.Hit]) -> list[str]:
-    return [hit.guide_slug for hit in hits]
+from tests.factories import slugs
 
 
 @pytest.fixture
