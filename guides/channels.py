@@ -16,6 +16,9 @@ from guides import yaml_lines
 from guides.problems import Problems
 from guides.yaml_lines import line_of
 
+# Who to call when nothing more specific is known (the assistant's fallback, search with no
+# answer, after 没解决): whoever runs the merchant's terminal.
+FALLBACK_CHANNELS = ("provider-hotline", "account-manager")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

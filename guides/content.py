@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from guides import markup
-from guides.channels import Channel
+from guides.channels import FALLBACK_CHANNELS, Channel
 from guides.problems import Problem
 
 
@@ -100,8 +100,9 @@ class Library:
             value = self.memo[key] = collector_paused(build)(self)
             return value
 
-    def channels_for(self, ids: tuple[str, ...] | list[str]) -> list[Channel]:
-        """The channels named, in that order; unknown ids are left out (the check names them)."""
+    def channels_for(self, ids: tuple[str, ...] | list[str] = FALLBACK_CHANNELS) -> list[Channel]:
+        """The channels named (by default whoever runs the terminal), in that order; unknown ids
+        are left out (the check names them)."""
         return [self.channels[i] for i in ids if i in self.channels]
 
     def popular(self, count: int = 6) -> list[Guide]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from guides.channels import Channel
+from guides.channels import FALLBACK_CHANNELS, Channel
 from guides.content import Guide, Library
 from triage import flow
-
-FALLBACK_CHANNELS = ("provider-hotline", "account-manager")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +39,7 @@ def service_code(library: Library, guide: Guide, anchor: str) -> str:
 def unsolved_help(
     library: Library, guide: Guide, *, anchor: str = "", now: dt.datetime | None = None
 ) -> UnsolvedHelp:
-    ids = guide.channels or FALLBACK_CHANNELS
+    ids = guide.channels or FALLBACK_CHANNELS  # whoever runs the terminal
     channels = [library.channels[i] for i in ids if i in library.channels]
     open_now = tuple(c for c in channels if c.status(now).open)
     others = tuple(c for c in channels if c not in open_now)

@@ -125,7 +125,7 @@ def live_server(live_server, settings, request, monkeypatch):
     nothing (votes, which a test waits for, still count).
     """
     settings.SITE_URL = live_server.url
-    if request.module.__name__ != "tests.test_browser_insights":
+    if request.module.__name__ != "tests.browser.test_insights":
         from insights import events
 
         for beacon in ("count_view", "count_open", "count_search", "count_step", "count_ask"):

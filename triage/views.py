@@ -35,7 +35,6 @@ from triage import flow
 TEMPLATE = "triage/assistant.html"
 MATCHED_OUTCOMES = 3
 MATCHED_GUIDES = 3
-FALLBACK_CHANNELS = ("provider-hotline", "account-manager")
 
 
 @require_safe
@@ -199,7 +198,7 @@ def _context(
     if current.kind in ("outcome", "contact") and outcome is not None:
         channels = library.channels_for(outcome.channels)
     elif current.kind == "reply" and reply and reply["kind"] == "ask" and not reply["outcomes"]:
-        channels = library.channels_for(FALLBACK_CHANNELS)
+        channels = library.channels_for()
     path_text = "/".join(walked.path)
     state_url = flow.state_url(path=walked.path)
     replying = current.kind == "reply"
@@ -241,6 +240,6 @@ def _title(turn: flow.Turn) -> str:
 
 def _unavailable(request: HtmxHttpRequest) -> HttpResponse:
     # The tree file is broken or missing (the system check says why): never a 500.
-    channels = get_library().channels_for(FALLBACK_CHANNELS)
+    channels = get_library().channels_for()
     context = {"unavailable": True, "channels": channels, "page_title": "暂时不可用"}
     return render(request, TEMPLATE, context, status=503)

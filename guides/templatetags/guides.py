@@ -23,5 +23,7 @@ def popular_guides(count: int = 6) -> dict:
 
 @register.inclusion_tag("guides/_channels.html")
 def channels(*ids: str) -> dict:
-    """Contact channels by id, e.g. {% channels "provider-hotline" "account-manager" %}."""
-    return {"channels": get_library().channels_for(ids)}
+    """Contact channels by id ({% channels "police" %}), or with none named whoever runs the
+    merchant's terminal ({% channels %})."""
+    library = get_library()
+    return {"channels": library.channels_for(ids) if ids else library.channels_for()}

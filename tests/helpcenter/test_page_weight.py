@@ -3,7 +3,7 @@
 Measured as a phone gets it: the page compressed by the site itself (brotli, as
 helpcenter.caching keeps it) and the static files as WhiteNoise precompresses them (brotli,
 quality 11). The gzip-only figure is printed too. A repeat visit fetches only the HTML: static
-files have hashed names and a year's expiry (tests/test_serving.py checks that via gunicorn).
+files have hashed names and a year's expiry (tests/stack/test_serving.py checks that via gunicorn).
 The apple-touch-icon is not counted: a browser fetches it only when the site is added to the
 home screen.
 """

@@ -398,7 +398,7 @@ def test_empty_or_nonsense_gets_a_kind_answer_and_the_top_choices(client, query)
 @pytest.mark.django_db
 def test_free_text_pages_store_nothing_themselves(client):
     # Cacheable like every public page: what the assistant could not answer reaches editors
-    # through the page's beacon (tests/test_insights_views.py), not through this GET.
+    # through the page's beacon (tests/insights/test_views.py), not through this GET.
     from insights.models import DailyCount
 
     page = client.get("/triage/ask/", {"q": "火星探测器"})
