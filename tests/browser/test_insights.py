@@ -100,7 +100,7 @@ def test_searches_opened_results_and_code_look_ups_are_counted(live_server, page
     from insights.models import DailyCount
 
     base = live_server.url
-    beacon_after(page, lambda: page.goto(base + "/search/?query=机器锁住了"), "search")
+    beacon_after(page, lambda: page.goto(base + "/search/?q=机器锁住了"), "search")
     result = page.locator(".results a").first
     href = result.get_attribute("href")
     # The page navigates away as the beacon leaves: its answer is not the page's to see.
@@ -109,7 +109,7 @@ def test_searches_opened_results_and_code_look_ups_are_counted(live_server, page
         lambda r: r.url.endswith("/insights/event") and "kind=open" in (r.post_data or "")
     ):
         beacon_after(page, result.click, "view")
-    beacon_after(page, lambda: page.goto(base + "/search/?query=恐龙蛋"), "search")
+    beacon_after(page, lambda: page.goto(base + "/search/?q=恐龙蛋"), "search")
     beacon_after(page, lambda: page.goto(base + "/codes/51/"), "code")
     kinds = set(DailyCount.objects.values_list("kind", "item"))
     assert ("search-hit", "") in kinds and ("search-empty", "") in kinds

@@ -181,7 +181,7 @@ def test_a_flood_from_one_client_is_refused_with_a_wait(client, settings):
 
 @pytest.mark.django_db
 def test_get_is_not_an_event(client):
-    assert client.get("/insights/event?kind=view&g=" + GUIDE).status_code == 405
+    assert client.get("/insights/event?kind=view&guide=" + GUIDE).status_code == 405
     assert not DailyCount.objects.exists()
 
 
@@ -312,7 +312,7 @@ def test_the_thanks_page_checks_its_input(client, query):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", f"/guides/{GUIDE}/", "/search/?query=锁机", "/triage/"])
+@pytest.mark.parametrize("url", ["/", f"/guides/{GUIDE}/", "/search/?q=锁机", "/triage/"])
 def test_public_pages_set_no_cookie_and_do_not_vary_on_it(client, url):
     response = client.get(url)
     assert response.status_code == 200
