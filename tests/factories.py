@@ -106,6 +106,30 @@ def write_tree(content_dir: Path, text: str = SMALL_TREE) -> Path:
     return path
 
 
+MOVED_TREE = (
+    SMALL_TREE.replace(
+        "      - {id: locked, label: 机器被锁了, goto: locked}\n",
+        "      - {id: status, label: 提示已锁定, goto: status}\n",
+    )
+    .replace(
+        "  locked:\n",
+        "  status:\n    question: 提示是哪一种？\n    answers:\n"
+        "      - {id: locked, label: 已锁定, goto: locked}\n  locked:\n",
+    )
+    .replace("questions:\n", "moved:\n  locked: status/locked\n  other/gone: other\nquestions:\n")
+)
+
+# Today's first screen before issue 19, and where each answer lives now.
+OLD_FIRST_SCREEN = {
+    "card-declined": "card-declined", "money": "money", "refund": "refund",
+    "network": "hardware/network", "sign-in": "sign-in", "locked": "status/locked",
+    "suspended": "status/suspended", "password": "sign-in/password",
+    "printer": "hardware/printer", "card-reader": "hardware/card-reader",
+    "power": "hardware/power", "activation": "account/activation", "scam": "safety/call",
+    "other": "other",
+}  # fmt: skip
+
+
 # codes.yaml with a few valid cards.
 CODES = """\
 codes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,7 +38,7 @@ SOLVED, UNSOLVED = "solved", "unsolved"
 RESERVED_IDS = frozenset({SOLVED, UNSOLVED, "code", "qr", "ask"})
 SOLVED_LABEL, UNSOLVED_LABEL = "解决了", "还没解决"
 
-TOP_KEYS = {"start", "questions", "outcomes"}
+TOP_KEYS = {"start", "questions", "outcomes", "moved"}
 QUESTION_KEYS = {"question", "help", "free_text", "code_input", "answers"}
 ANSWER_KEYS = {"id", "label", "goto", "restart"}
 OUTCOME_KEYS = {
@@ -116,6 +116,8 @@ class Tree:
     codes: dict[str, str]  # service code -> outcome id
     routes: dict[str, tuple[str, ...]]  # shortest path of answer ids to each node and outcome
     problems: tuple[TreeProblem, ...]
+    # Old path prefix -> new prefix, for answers moved under another question (`moved:`).
+    moved: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def root(self) -> Node | None:
@@ -419,7 +421,39 @@ def load_tree(library: Library) -> Tree:
     routes = _routes(start, nodes, outcomes) if start in nodes else {}
     if start in nodes:
         _check_graph(start, nodes, outcomes, routes, builder)
-    return Tree(source, start, nodes, outcomes, codes, routes, tuple(builder.problems))
+    tree = Tree(source, start, nodes, outcomes, codes, routes, ())
+    moved = _moved(data, tree, builder) if start in nodes else {}
+    return replace(tree, moved=moved, problems=tuple(builder.problems))
+
+
+def _moved(
+    data: LineMapping, tree: Tree, builder: _Builder
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """`moved:` maps the path of answers that moved under another question to its new path, so
+    links shared before the move still arrive (a 301). Only old paths the tree no longer knows."""
+    entries = data.get("moved")
+    if entries is None:
+        return {}
+    if not isinstance(entries, LineMapping):
+        builder.problem(line_of(data, "moved"), "moved: 应写成“旧路径: 新路径”的形式")
+        return {}
+    moved = {}
+    for raw_old, raw_new in entries.items():
+        line = line_of(entries, raw_old)
+        where = f"moved 里的 {raw_old}"
+        old = parse_path(str(raw_old))
+        new = parse_path(raw_new) if isinstance(raw_new, str) else None
+        if not old or new is None or not new:
+            builder.problem(line, f"{where}：路径写成用 / 连起来的回答 id，如 hardware/printer")
+            continue
+        if not walk(tree=tree, path=old).stale:
+            builder.problem(line, f"{where}：{'/'.join(old)} 现在还能走通，不能写进 moved")
+            continue
+        if walk(tree=tree, path=new).stale:
+            builder.problem(line, f"{where}：新路径 {'/'.join(new)} 走不通（有的回答 id 不存在）")
+            continue
+        moved[old] = new
+    return moved
 
 
 def _without_dangling(
@@ -563,6 +597,16 @@ def parse_path(raw: str) -> tuple[str, ...] | None:
     if any(len(s) > MAX_SEGMENT or not SEGMENT_RE.fullmatch(s) for s in segments):
         return None
     return segments
+
+
+def moved_path(*, tree: Tree, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Where a path that starts with a moved prefix lives now (the longest prefix wins)."""
+    for length in range(len(path), 0, -1):
+        new = tree.moved.get(path[:length])
+        if new is not None:
+            moved = (*new, *path[length:])
+            return moved if len(moved) <= MAX_DEPTH else None
+    return None
 
 
 def state_url(*, path: tuple[str, ...]) -> str:

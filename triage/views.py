@@ -16,7 +16,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -53,7 +53,26 @@ def state(request: HtmxHttpRequest, path: str) -> HttpResponse:
         # Not a path the assistant ever made (odd characters, far too deep): say so, start over.
         note = "这个链接不完整或已经失效，我们从头开始吧。"
         return _conversation(request, path=(), note=note, status=404)
+    moved = _moved(request, segments)
+    if moved is not None:
+        return moved
     return _conversation(request, path=segments)
+
+
+def _moved(request: HtmxHttpRequest, segments: tuple[str, ...]) -> HttpResponse | None:
+    """A link from before an answer moved under another question (`moved:` in the tree)."""
+    tree = flow.get_tree(get_library())
+    new = flow.moved_path(tree=tree, path=segments)
+    if new is None:
+        return None
+    url = flow.state_url(path=new)
+    if query := request.META.get("QUERY_STRING", ""):
+        url = f"{url}?{query}"
+    if _wants_step(request):
+        # The page on screen was made from the old tree: load the new page whole, as for a
+        # stale path, rather than swap a step of it into the old conversation.
+        return HttpResponseClientRedirect(url)
+    return HttpResponsePermanentRedirect(url)
 
 
 @require_safe
@@ -66,6 +85,7 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
         return _unavailable(request)
     query = clean_query(request)
     at = flow.parse_path((request.GET.getlist("at") or [""])[0]) or ()
+    at = flow.moved_path(tree=tree, path=at) or at
     if len(query) <= flow.CODE_INPUT_LIMIT:
         outcome = flow.outcome_for_code(tree=tree, code=query)
         url = outcome and flow.outcome_url(tree=tree, outcome=outcome)
@@ -114,7 +134,8 @@ def qr(request: HtmxHttpRequest) -> HttpResponse:
     segments = flow.parse_path((request.GET.getlist("path") or [""])[0])
     if segments is None:
         raise Http404("没有这个状态")
-    walked = flow.walk(tree=flow.get_tree(get_library()), path=segments)
+    tree = flow.get_tree(get_library())
+    walked = flow.walk(tree=tree, path=flow.moved_path(tree=tree, path=segments) or segments)
     link = settings.SITE_URL + flow.state_url(path=walked.path)
     out = io.BytesIO()
     # No size and no XML declaration: the <img> sets the size; attributes only, no style.

@@ -135,7 +135,8 @@ def test_junk_if_none_match_gets_the_page_not_a_500(client, junk):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
 @pytest.mark.parametrize(
-    "url", ["/", "/guides/unlock-locked-terminal/", "/triage/locked/", "/search/?q=a", "/healthz"]
+    "url",
+    ["/", "/guides/unlock-locked-terminal/", "/triage/status/locked/", "/search/?q=a", "/healthz"],
 )
 def test_other_methods_get_a_clear_405(client, method, url):
     response = getattr(client, method)(url)
@@ -166,12 +167,12 @@ def test_the_fragment_and_the_page_of_one_url_have_different_etags(client):
     # a shared ETag would answer 304 and the fragment would be shown as the whole page.
     page = client.get("/search/?q=签到")
     instant = client.get("/search/?q=签到", headers=INSTANT)
-    step = client.get("/triage/locked/", headers=HTMX_STEP)
-    full = client.get("/triage/locked/")
+    step = client.get("/triage/status/locked/", headers=HTMX_STEP)
+    full = client.get("/triage/status/locked/")
     assert page["ETag"] != instant["ETag"] and step["ETag"] != full["ETag"]
     again = client.get("/search/?q=签到", headers={"If-None-Match": instant["ETag"]})
     assert again.status_code == 200 and b"<html" in again.content
-    reload = client.get("/triage/locked/", headers={"If-None-Match": step["ETag"]})
+    reload = client.get("/triage/status/locked/", headers={"If-None-Match": step["ETag"]})
     assert reload.status_code == 200 and b"<html" in reload.content
 
 

@@ -21,7 +21,7 @@ BUDGET = 30 * 1024
 PAGES = [
     "/",
     "/guides/basic-troubleshooting/",  # the longest guide
-    "/triage/locked/frozen/",
+    "/triage/status/locked/frozen/",
     "/search/?q=签到",
 ]
 ASSET = re.compile(

@@ -268,9 +268,9 @@ def test_a_missing_tree_file_gives_the_503_page(content_dir):
 
 @pytest.mark.django_db
 def test_a_tree_being_saved_keeps_the_last_good_tree(client, content_dir):
-    assert client.get("/triage/locked/").status_code == 200
+    assert client.get("/triage/status/locked/").status_code == 200
     (content_dir / "triage.yaml").write_text("start: [", encoding="utf-8")
-    assert client.get("/triage/locked/").status_code == 200
+    assert client.get("/triage/status/locked/").status_code == 200
     from triage import flow
 
     tree = flow.get_tree(guides_library.get_library())

@@ -225,3 +225,44 @@ def test_an_outcome_naming_an_unknown_response_code_is_an_error(content_dir):
         for p in response_code_problems(library, get_codebook(library))
     ]
     assert f"triage.yaml:{outcome_line}: 结果 sign-in-failed：返回码 ZZ 不在 codes.yaml 里" in found
+
+
+# --- moved: (issue 19) --------------------------------------------------------------------------
+
+MOVED = SMALL_TREE.replace("questions:\n", "moved:\n  printer: locked/unsure\nquestions:\n")
+
+
+def test_a_good_moved_entry_passes(content_dir):
+    assert messages(content_dir, MOVED) == []
+
+
+def test_moved_target_must_be_a_live_path(content_dir):
+    text = MOVED.replace("printer: locked/unsure", "printer: locked/gone")
+    [message] = messages(content_dir, text)
+    assert f"content/triage.yaml:{line_of(text, 'printer: locked/gone')}: " in message
+    assert "moved 里的 printer" in message and "locked/gone" in message and "走不通" in message
+
+
+def test_moved_old_prefix_must_no_longer_be_a_path(content_dir):
+    # Moving a live path away would make its page unreachable for good.
+    text = MOVED.replace("printer: locked/unsure", "locked: other")
+    [message] = messages(content_dir, text)
+    assert f"content/triage.yaml:{line_of(text, 'locked: other')}: " in message
+    assert "moved 里的 locked" in message and "还能走通" in message
+
+
+@pytest.mark.parametrize(
+    "entry", ["Printer: locked/unsure", "printer: /", "printer: [locked]", "printer: 锁机"]
+)
+def test_moved_paths_must_be_answer_ids(content_dir, entry):
+    text = MOVED.replace("printer: locked/unsure", entry)
+    [message] = messages(content_dir, text)
+    assert f"content/triage.yaml:{line_of(text, entry)}: " in message
+    assert "回答 id" in message
+
+
+def test_moved_must_be_a_mapping(content_dir):
+    text = SMALL_TREE.replace("questions:\n", "moved: [printer]\nquestions:\n")
+    [message] = messages(content_dir, text)
+    assert f"content/triage.yaml:{line_of(text, 'moved:')}: " in message
+    assert "旧路径: 新路径" in message

@@ -10,7 +10,7 @@ from django.conf import settings
 from guides import content
 from guides import loading as guides_loading
 from guides.library import get_library
-from tests.factories import SMALL_TREE, write_tree
+from tests.factories import MOVED_TREE, OLD_FIRST_SCREEN, SMALL_TREE, write_tree
 from triage import flow
 
 # A small tree that exercises every feature: a free-text node, a restart answer, an outcome
@@ -70,6 +70,11 @@ def test_every_shipped_outcome_resolves_to_a_guide_section():
         assert outcome.channels, outcome.id
 
 
+def test_the_first_screen_has_at_most_ten_buttons():
+    _, tree = shipped_tree()
+    assert 1 < len(tree.root.answers) <= 10
+
+
 def test_each_of_the_five_guides_is_at_most_three_clicks_away():
     _, tree = shipped_tree()
     for slug in FIVE_GUIDES:
@@ -82,14 +87,23 @@ def test_each_of_the_five_guides_is_at_most_three_clicks_away():
 
 def test_shipped_tree_narrows_each_of_the_five_problems_by_cause():
     _, tree = shipped_tree()
-    root = tree.root
-    for answer_id in ("locked", "activation", "suspended", "password", "sign-in"):
-        node = tree.nodes[root.answer(answer_id).goto]
-        assert len(node.answers) >= 3, answer_id
+    # The five problems sit one question below the first screen (locked and suspended under
+    # "status", activation under "account", the passwords under "sign-in").
+    for path in (
+        ("status", "locked"),
+        ("account", "activation"),
+        ("status", "suspended"),
+        ("sign-in", "password"),
+        ("sign-in",),
+    ):
+        node = walk_to(tree, *path).node
+        assert node is not None and len(node.answers) >= 3, path
     locked = {a.id for a in tree.nodes["locked"].answers}
     assert {"wrong-password", "frozen", "risk", "unsure"} <= locked
-    for answer_id in ("network", "power", "printer", "card-reader", "other"):
-        assert root.answer(answer_id) is not None
+    hardware = tree.nodes[tree.root.answer("hardware").goto]
+    for answer_id in ("network", "power", "printer", "card-reader", "screen"):
+        assert hardware.answer(answer_id) is not None, answer_id
+    assert tree.root.answer("other") is not None
     assert tree.nodes["other"].free_text
 
 
@@ -297,7 +311,7 @@ def test_free_text_finds_an_outcome_of_the_shipped_tree():
     import search
 
     hits = search.search(search.get_index(), "操作员已锁定", limit=5)
-    assert "/triage/locked/wrong-password/" in [h.url for h in hits if h.kind == "outcome"]
+    assert "/triage/status/locked/wrong-password/" in [h.url for h in hits if h.kind == "outcome"]
 
 
 def test_outcomes_do_not_push_their_guide_section_down_the_search_page():
@@ -410,7 +424,7 @@ def test_first_screen_answers_money_refund_and_scam_calls():
     assert walk_to(tree, "refund", "same-day").outcome.guide_url == "/guides/void-and-refund/#void"
     assert walk_to(tree, "refund", "later").outcome.guide_url == "/guides/void-and-refund/#refund"
     assert walk_to(tree, "refund", "transfer").outcome.anchor == "never-transfer"
-    assert walk_to(tree, "scam").outcome.code == "Z2"
+    assert walk_to(tree, "safety", "call").outcome.code == "Z2"
 
 
 def test_a_rate_change_seen_in_the_statement_is_not_called_a_scam():
@@ -418,7 +432,11 @@ def test_a_rate_change_seen_in_the_statement_is_not_called_a_scam():
     assert "费率上调" not in tree.outcomes["other-scam"].keywords
     seen = walk_to(tree, "money", "rate-change").outcome
     assert (seen.guide, seen.anchor) == ("fees-and-rates", "rate-changes")
-    assert walk_to(tree, "money", "rate-call").outcome.code == "Z2"
+    # A call about rates is a scam warning, under 防骗; wanting a lower rate is not.
+    assert walk_to(tree, "safety", "rate-call").outcome.code == "Z2"
+    lower = walk_to(tree, "money", "lower-rate").outcome
+    assert (lower.code, lower.guide) == ("M10", "fees-and-rates")
+    assert "降费率" in lower.keywords and "降费率" not in tree.outcomes["other-scam"].keywords
 
 
 def test_a_customers_card_problem_goes_to_their_bank_not_unionpay():
@@ -432,10 +450,15 @@ def test_a_customers_card_problem_goes_to_their_bank_not_unionpay():
 def test_locked_asks_for_the_screen_text_and_knows_the_local_lock():
     _, tree = shipped_tree()
     assert "屏幕上的提示" in tree.nodes["locked"].question
-    local = walk_to(tree, "locked", "local").outcome
+    local = walk_to(tree, "status", "locked", "local").outcome
     assert (local.code, local.anchor) == ("L6", "local-lock")
     # Host-side status answers share one outcome, wherever the merchant starts.
-    for path in (("locked", "merchant-status"), ("suspended", "merchant-status")):
+    for path in (
+        ("status", "merchant-status"),
+        ("status", "locked", "merchant-status"),
+        ("status", "suspended", "merchant-status"),
+        ("card-declined", "no-code", "merchant-status"),
+    ):
         assert walk_to(tree, *path).outcome.anchor == "host-status"
     assert "商户状态异常" not in tree.outcomes["locked-frozen"].keywords
 
@@ -448,3 +471,106 @@ def test_small_routing_fixes_of_the_review():
     assert tree.outcomes["printer-missed"].anchor == "reprint"
     assert "anti-fraud-96110" in tree.outcomes["other-scam"].channels
     assert "complaints-12363" in walk_to(tree, "money", "fees", "unsolved").outcome.channels
+
+
+# --- moved answers (issue 19) -------------------------------------------------------------------
+
+
+def test_moved_maps_an_old_prefix_to_its_new_path(content_dir):
+    write_tree(content_dir, MOVED_TREE)
+    tree = flow.get_tree(get_library())
+    assert tree.problems == ()
+    assert tree.moved == {("locked",): ("status", "locked"), ("other", "gone"): ("other",)}
+    moved = flow.moved_path(tree=tree, path=("locked", "unsure", "solved"))
+    assert moved == ("status", "locked", "unsure", "solved")
+    assert not flow.walk(tree=tree, path=moved).stale
+    assert flow.moved_path(tree=tree, path=("other", "gone", "x")) == ("other", "x")
+    # Paths the tree knows, and unknown ones that nothing moved, are left alone.
+    assert flow.moved_path(tree=tree, path=("status", "locked")) is None
+    assert flow.moved_path(tree=tree, path=("nowhere",)) is None
+    assert flow.moved_path(tree=tree, path=()) is None
+
+
+def test_a_tree_without_moved_moves_nothing(small_tree):
+    assert small_tree.moved == {}
+    assert flow.moved_path(tree=small_tree, path=("printer",)) is None
+
+
+# --- the shipped tree after round 3 of the review (issue 19) --------------------------------------
+
+
+def test_every_old_first_screen_answer_still_arrives():
+    _, tree = shipped_tree()
+    for old, new in OLD_FIRST_SCREEN.items():
+        path = (old,)
+        if tree.root.answer(old) is None:
+            path = flow.moved_path(tree=tree, path=path)
+        assert path == tuple(new.split("/")), old
+        assert not flow.walk(tree=tree, path=path).stale, old
+
+
+def test_every_moved_prefix_leads_to_a_live_path_and_is_gone_itself():
+    _, tree = shipped_tree()
+    assert len(tree.moved) >= 9
+    for old, new in tree.moved.items():
+        assert flow.walk(tree=tree, path=old).stale, old
+        assert not flow.walk(tree=tree, path=new).stale, new
+
+
+def test_new_ways_in_of_round_three():
+    _, tree = shipped_tree()
+    scan = walk_to(tree, "scan", "scan-fails").outcome
+    assert (scan.guide, scan.anchor) == ("qr-code-payment", "scan-fails")
+    assert walk_to(tree, "scan", "paid").outcome.code == "M9"
+    assert walk_to(tree, "scan", "refund").outcome.code == "V6"
+    changed = walk_to(tree, "safety", "card-changed").outcome
+    assert changed.code == "Z5" and changed.guide == "change-merchant-details" and changed.contact
+    assert {"provider-hotline", "anti-fraud-96110"} <= set(changed.channels)
+    lost = walk_to(tree, "hardware", "lost").outcome
+    assert lost.guide_url == "/guides/lost-or-stolen-terminal/#stop-terminal"
+    assert walk_to(tree, "account", "move").outcome.guide_url == (
+        "/guides/change-merchant-details/#move-shop"
+    )
+    assert walk_to(tree, "account", "close", "apply").outcome.guide == "close-merchant-account"
+
+
+def test_a_decline_without_a_code_offers_the_screen_texts():
+    _, tree = shipped_tree()
+    expected = {
+        "one-card": "C1", "sign-in": "Q2", "merchant-status": "S6", "restricted": "L3",
+        "timeout": "N3",
+    }  # fmt: skip
+    for answer_id, code in expected.items():
+        assert walk_to(tree, "card-declined", "no-code", answer_id).outcome.code == code
+    assert walk_to(tree, "card-declined", "no-code", "unsure").node.id == "card-reader"
+
+
+def test_routing_fixes_of_round_three():
+    _, tree = shipped_tree()
+    assert tree.nodes["money-not-arrived"].question == "现在是哪种情况？"  # T2
+    assert tree.outcomes["money-really-frozen"].summary.startswith("出款失败先问服务商")  # D8
+    z4 = tree.outcomes["other-fees"]  # D9
+    assert (z4.guide, z4.anchor) == ("fees-and-rates", "fee-traps")
+    assert "acquirer" in z4.channels
+    assert tree.outcomes["suspended-host-status"].summary.startswith("所有卡都这样时")  # D1
+    assert "换一张卡" in tree.outcomes["suspended-host-status"].summary
+    a5 = tree.outcomes["activation-after"]  # A5
+    assert a5.guide_url == "/guides/sign-in-after-power-off/#sign-in-failed"
+    assert tree.outcomes["sign-in-still-fails"].next == "card-declined"  # Q4
+
+
+NEW_GUIDES = (
+    "deposit-and-service-fees", "transaction-limits", "transaction-records", "chargebacks",
+    "lost-or-stolen-terminal", "bind-and-unbind-device", "credit-cards-and-installments",
+    "foreign-cards", "invoices-and-receipts", "pre-authorization", "payment-methods",
+)  # fmt: skip
+
+
+def test_each_new_guide_has_reachable_outcomes_with_new_codes():
+    _, tree = shipped_tree()
+    for slug in NEW_GUIDES:
+        outcomes = [o for o in tree.outcomes.values() if o.guide == slug]
+        assert len(outcomes) >= 4, slug
+        for outcome in outcomes:
+            assert outcome.id in tree.routes, outcome.id
+            assert outcome.code not in PUBLISHED_CODES, outcome.id

@@ -8,7 +8,7 @@ import re
 import pytest
 import segno
 
-from tests.factories import SMALL_TREE, write_tree
+from tests.factories import MOVED_TREE, OLD_FIRST_SCREEN, SMALL_TREE, write_tree
 
 HTMX = {"HX-Request": "true", "HX-Target": "answers", "HX-Current-URL": "http://testserver/triage/"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -356,7 +356,7 @@ def test_free_text_answers_with_matching_branches_and_guides(client):
     body = text(response)
     assert merchant_said(body) == ["机器提示操作员已锁定"]
     assert "这些可能和您的问题有关" in body
-    assert '<a class="choice choice-match" href="/triage/locked/wrong-password/">' in body
+    assert '<a class="choice choice-match" href="/triage/status/locked/wrong-password/">' in body
     assert 'class="choice choice-guide" href="/guides/' in body
     assert 'href="/search/?q=' in body
     # and the top-level choices, and the box again
@@ -391,7 +391,7 @@ def test_empty_or_nonsense_gets_a_kind_answer_and_the_top_choices(client, query)
     body = text(response)
     assert "这些可能和您的问题有关" not in body
     assert "请告诉我遇到了什么问题" in body or "换个说法试试" in body
-    assert '<a class="choice" href="/triage/locked/">' in body
+    assert '<a class="choice" href="/triage/status/">' in body
     assert "终端服务商客服热线" in body or not query.strip()
 
 
@@ -495,10 +495,14 @@ def test_pages_keep_the_strict_csp(client, small, url):
         ("M5", "/triage/money/less/"),
         ("v1", "/triage/refund/same-day/"),
         ("V5", "/triage/refund/transfer/"),
-        ("L6", "/triage/locked/local/"),
-        ("S6", "/triage/locked/merchant-status/"),
-        ("Z2", "/triage/scam/"),
-        ("N3", "/triage/network/timeout/"),  # a new way in does not move a published URL
+        ("L6", "/triage/status/locked/local/"),
+        ("S6", "/triage/status/merchant-status/"),
+        ("Z2", "/triage/safety/call/"),
+        # Issue 19 moved network under hardware (3 clicks); the decline screen texts reach
+        # N3 in 3 clicks too and come first. The old URL still arrives through `moved:`.
+        ("N3", "/triage/card-declined/no-code/timeout/"),
+        ("Z5", "/triage/safety/card-changed/"),
+        ("B15", "/triage/hardware/lost/"),
     ],
 )
 def test_new_and_moved_codes_jump_to_their_shortest_path(client, code, url):
@@ -519,6 +523,94 @@ def test_other_money_asks_which_money_problem_instead_of_naming_a_freeze(client)
 
 
 def test_customer_card_outcome_shows_the_customers_bank_not_unionpay(client):
-    body = text(client.get("/triage/card-reader/one-card/"))
+    body = text(client.get("/triage/hardware/card-reader/one-card/"))
     assert "顾客的发卡银行" in body
     assert "95516" not in body
+
+
+# --- moved answers (issue 19) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def moved(content_dir):
+    write_tree(content_dir, MOVED_TREE)
+    return content_dir
+
+
+def test_a_moved_path_redirects_permanently_with_the_rest_and_the_query(client, moved):
+    response = client.get("/triage/locked/unsure/?from=sms")
+    assert response.status_code == 301
+    assert response["Location"] == "/triage/status/locked/unsure/?from=sms"
+    assert response["Cache-Control"].startswith("public")
+    assert_varies(response)
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get("/triage/locked/")["Location"] == "/triage/status/locked/"
+
+
+def test_a_moved_path_via_htmx_loads_the_new_page_whole(client, moved):
+    response = client.get("/triage/locked/unsure/", headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/triage/status/locked/unsure/"
+    assert response.content == b""
+    assert_varies(response)
+    # A history restore wants a whole page: it follows the redirect.
+    restore = client.get("/triage/locked/", headers=RESTORE)
+    assert restore.status_code == 301 and restore["Location"] == "/triage/status/locked/"
+
+
+def test_an_unknown_path_that_nothing_moved_is_still_the_nearest_state(client, moved):
+    response = client.get("/triage/status/gone/")
+    assert response.status_code == 200
+    assert "这个链接里的部分步骤已经更新" in text(response)
+
+
+def test_the_qr_and_free_text_of_a_moved_path_follow_it(client, moved):
+    old = client.get("/triage/qr/", {"path": "locked/unsure"}).content
+    assert old == client.get("/triage/qr/", {"path": "status/locked/unsure"}).content
+    body = text(client.get("/triage/ask/", {"q": "签到失败", "at": "locked"}))
+    assert questions(body)[1] == "提示是哪一种？"
+
+
+# The shipped tree: every answer of the old first screen, and one deep path per moved prefix.
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(OLD_FIRST_SCREEN.items()))
+def test_every_old_first_screen_link_still_arrives(client, old, new):
+    response = client.get(f"/triage/{old}/")
+    if old == new:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 301
+    assert response["Location"] == f"/triage/{new}/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_one_deep_path_per_moved_prefix_still_arrives(client):
+    from guides.library import get_library
+
+    from triage import flow
+
+    tree = flow.get_tree(get_library())
+    for old, new in tree.moved.items():
+        node = flow.walk(tree=tree, path=new).current.node
+        deeper = (node.answers[0].id,) if node is not None else (flow.SOLVED,)
+        response = client.get(flow.state_url(path=(*old, *deeper)))
+        assert response.status_code == 301, old
+        assert response["Location"] == flow.state_url(path=(*new, *deeper))
+        page = client.get(response["Location"])
+        assert page.status_code == 200 and "这个链接里的部分步骤已经更新" not in text(page), old
+
+
+def test_every_service_code_still_opens_its_outcome(client):
+    from guides.library import get_library
+
+    from triage import flow
+
+    tree = flow.get_tree(get_library())
+    assert len(tree.codes) == len(tree.outcomes)
+    for code, outcome_id in tree.codes.items():
+        response = client.get("/triage/code/", {"code": code})
+        assert response.status_code == 302, code
+        page = text(client.get(response["Location"]))
+        assert f'服务码 <strong class="code">{code}</strong>' in page, code
+        assert tree.outcomes[outcome_id].title in page
