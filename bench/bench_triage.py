@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 
 from bench._timing import percentile, time_requests  # noqa: E402
 from guides.library import get_library  # noqa: E402
-from triage import flow  # noqa: E402
+from triage.loading import load_tree  # noqa: E402
 
 # The longest route in the shipped tree that ends on the before-you-call card: every kind of
 # bubble, the channel include, the card and the tools are on the page.
@@ -56,7 +56,7 @@ def main() -> None:
 
     library = get_library()
     start = time.perf_counter()
-    tree = flow.load_tree(library)
+    tree = load_tree(library)
     print(
         f"tree: {len(tree.nodes)} questions, {len(tree.outcomes)} outcomes; "
         f"load + check {(time.perf_counter() - start) * 1000:.1f} ms"

@@ -61,7 +61,8 @@ def digest_text(data: dict[str, Any]) -> str:
         out.append("回答“问题解决了吗？”时，解决得最少的结果：")
         out += _list(
             [
-                f"服务码 {o.code}「{o.title}」：解决了 {o.solved} 次，没解决 {o.unsolved} 次"
+                f"服务码 {o.service_code}「{o.title}」："
+                f"解决了 {o.solved} 次，没解决 {o.unsolved} 次"
                 for o in worst
             ]
         )

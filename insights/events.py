@@ -38,6 +38,7 @@ from insights.masking import gap_text
 from search.query import search
 from search.registry import get_index
 from triage import flow
+from triage.loading import get_tree
 
 VIEW, VOTE_YES, VOTE_NO, REASON = "view", "vote-yes", "vote-no", "reason"
 SEARCH_HIT, SEARCH_EMPTY, SEARCH_OPEN, GAP = "search-hit", "search-empty", "search-open", "gap"
@@ -73,7 +74,7 @@ def _tree_version(library: Library) -> str:
     Rewording a question keeps the version (its funnel stays comparable); adding, removing or
     re-pointing an answer changes it, and the funnel starts again.
     """
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     shape = [tree.start]
     for node_id in sorted(tree.nodes):
         node = tree.nodes[node_id]
@@ -154,7 +155,7 @@ def count_search(raw: str) -> bool:
 def _walk(library: Library, raw_path: str, version: str) -> tuple[flow.Walk, str]:
     if version != tree_version(library):
         raise Refused(409, "made by an older assistant tree")
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     segments = flow.parse_path(raw_path)
     if segments is None or tree.root is None:
         raise Refused(400, "bad path")

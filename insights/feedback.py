@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from guides.channels import FALLBACK_CHANNELS, Channel
 from guides.content import Guide, Library
-from triage import flow
+from triage.loading import get_tree
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +26,14 @@ class UnsolvedHelp:
 
 def service_code(library: Library, guide: Guide, anchor: str) -> str:
     """The assistant's code for this guide (and section), when exactly one outcome fits."""
-    outcomes = [o for o in flow.get_tree(library).outcomes.values() if o.guide == guide.slug]
+    outcomes = [o for o in get_tree(library).outcomes.values() if o.guide == guide.slug]
     exact = [o for o in outcomes if anchor and o.anchor == anchor]
     if len(exact) == 1:
-        return exact[0].code
+        return exact[0].service_code
     whole = [o for o in outcomes if not o.anchor]
     if not exact and len(whole) == 1:
-        return whole[0].code
-    return outcomes[0].code if len(outcomes) == 1 else ""
+        return whole[0].service_code
+    return outcomes[0].service_code if len(outcomes) == 1 else ""
 
 
 def unsolved_help(

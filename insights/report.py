@@ -14,6 +14,7 @@ from guides.content import Library
 from insights import events
 from insights.models import DailyCount
 from triage import flow
+from triage.loading import get_tree
 
 TOP = 10
 TABLES = ("guides", "gaps", "funnel", "outcomes", "codes")
@@ -82,7 +83,7 @@ class QuestionRow:
 @dataclass(frozen=True, slots=True)
 class OutcomeRow:
     outcome_id: str
-    code: str
+    service_code: str
     title: str
     reached: int
     solved: int
@@ -162,7 +163,7 @@ def _question_order(tree: flow.Tree) -> list[str]:
 
 def funnel(library: Library, start: dt.date, end: dt.date, version: str) -> dict[str, Any]:
     """The current tree's funnel: arrivals per question, the answers chosen, drop-off."""
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     counted: dict[tuple[str, str], int] = defaultdict(int)
     for entry in _counts(
         start,
@@ -196,7 +197,7 @@ def funnel(library: Library, start: dt.date, end: dt.date, version: str) -> dict
         (
             OutcomeRow(
                 outcome_id=o.id,
-                code=o.code,
+                service_code=o.service_code,
                 title=o.title,
                 reached=counted[(events.OUTCOME, o.id)],
                 solved=counted[(events.SOLVED, o.id)],
@@ -204,7 +205,7 @@ def funnel(library: Library, start: dt.date, end: dt.date, version: str) -> dict
             )
             for o in tree.outcomes.values()
         ),
-        key=lambda r: (-r.reached, r.code),
+        key=lambda r: (-r.reached, r.service_code),
     )
     return {
         "entered": counted[(events.ENTER, "")],
@@ -303,7 +304,7 @@ def table_rows(data: dict[str, Any], table: str) -> tuple[list[str], list[list[A
     elif table == "outcomes":
         header = ["服务码", "结果", "到达", "解决了", "没解决", "解决率"]
         rows = [
-            [o.code, o.title, o.reached, o.solved, o.unsolved, _percent(o.solved_rate)]
+            [o.service_code, o.title, o.reached, o.solved, o.unsolved, _percent(o.solved_rate)]
             for o in data["assistant"]["outcomes"]
         ]
     elif table == "codes":

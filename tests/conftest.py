@@ -37,16 +37,16 @@ def _fresh_library(_shipped_library):
 
     from guides import library as guides_library
     from helpcenter import caching
-    from triage import flow
+    from triage import loading as triage_loading
 
     guides_library._cached = _shipped_library
     caching.memory.clear()  # rendered pages kept from another test's content or settings
-    flow._last_good.clear()
+    triage_loading._last_good.clear()
     cache.clear()  # the rate limits' counts (in memory in tests)
     yield
     guides_library._cached = _shipped_library
     caching.memory.clear()
-    flow._last_good.clear()
+    triage_loading._last_good.clear()
 
 
 @pytest.fixture

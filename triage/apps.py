@@ -10,8 +10,9 @@ class TriageConfig(AppConfig):
         from guides.library import get_library
         from search import registry
         from triage import checks  # noqa: F401  (registers the triage tree check)
-        from triage.flow import get_tree, outcome_documents
+        from triage.loading import get_tree
+        from triage.search import outcome_documents
 
         # Free text and /search/ find the assistant's outcomes through the search registry.
         registry.register_documents("outcome", outcome_documents)
-        register_service_codes(lambda: get_tree(get_library()).codes)
+        register_service_codes(lambda: get_tree(get_library()).service_codes)

@@ -17,6 +17,7 @@ from guides.library import get_library
 from guides.problems import Problem, display_path
 from guides.residue import residue_problems
 from triage import flow
+from triage.loading import get_tree
 
 IDENTIFIER = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z0-9]+)+(?![\w-])")
 
@@ -44,7 +45,7 @@ def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
 
 def response_code_problems(library: Library, book: CodeBook) -> list[Problem]:
     """The assistant's outcomes may list typical codes (response_codes); each must exist."""
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     problems = []
     for outcome in tree.outcomes.values():
         for code in getattr(outcome, "response_codes", ()):
@@ -62,6 +63,6 @@ def response_code_problems(library: Library, book: CodeBook) -> list[Problem]:
 @checks.register("content")
 def triage_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     library = get_library()
-    messages = tree_messages(flow.get_tree(library))
+    messages = tree_messages(get_tree(library))
     book = get_codebook(library)
     return messages + [p.as_check("codes.E001") for p in response_code_problems(library, book)]

@@ -4,7 +4,7 @@ from triage import views
 
 app_name = "triage"
 
-# code/, qr/ and ask/ come before the states: flow.RESERVED_IDS keeps them out of the tree.
+# code/, qr/ and ask/ come before the states: triage.tree.RESERVED_IDS keeps them out of the tree.
 urlpatterns = [
     path("", views.start, name="start"),
     path("code/", views.code, name="code"),

@@ -31,6 +31,7 @@ from helpcenter.http import HtmxHttpRequest, clean_query
 from search.query import search_with_hint
 from search.registry import get_index
 from triage import flow
+from triage.loading import get_tree
 
 TEMPLATE = "triage/assistant.html"
 MATCHED_OUTCOMES = 3
@@ -61,7 +62,7 @@ def state(request: HtmxHttpRequest, path: str) -> HttpResponse:
 
 def _moved(request: HtmxHttpRequest, segments: tuple[str, ...]) -> HttpResponse | None:
     """A link from before an answer moved under another question (`moved:` in the tree)."""
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     new = flow.moved_path(tree=tree, path=segments)
     if new is None:
         return None
@@ -80,14 +81,14 @@ def _moved(request: HtmxHttpRequest, segments: tuple[str, ...]) -> HttpResponse 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def ask(request: HtmxHttpRequest) -> HttpResponse:
     """Free text: the merchant's own words, answered with matching branches and guides."""
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     if tree.root is None:
         return _unavailable(request)
     query = clean_query(request)
     at = flow.parse_path((request.GET.getlist("at") or [""])[0]) or ()
     at = flow.moved_path(tree=tree, path=at) or at
     if len(query) <= flow.CODE_INPUT_LIMIT:
-        outcome = flow.outcome_for_code(tree=tree, code=query)
+        outcome = flow.outcome_for_service_code(tree=tree, code=query)
         url = outcome and flow.outcome_url(tree=tree, outcome=outcome)
         if url:
             return _jump(request, url)
@@ -110,13 +111,13 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
 @public_page(vary=("HX-Request",))
 def code(request: HtmxHttpRequest) -> HttpResponse:
     """A service code from the home page or the assistant: jump to its outcome."""
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     if tree.root is None:
         return _unavailable(request)
-    typed = flow.normalize_code((request.GET.getlist("code") or [""])[0])
+    typed = flow.normalize_service_code((request.GET.getlist("code") or [""])[0])
     if not typed:
         return redirect("triage:start")
-    outcome = flow.outcome_for_code(tree=tree, code=typed)
+    outcome = flow.outcome_for_service_code(tree=tree, code=typed)
     url = outcome and flow.outcome_url(tree=tree, outcome=outcome)
     if url:
         return HttpResponseRedirect(url)
@@ -134,7 +135,7 @@ def qr(request: HtmxHttpRequest) -> HttpResponse:
     segments = flow.parse_path((request.GET.getlist("path") or [""])[0])
     if segments is None:
         raise Http404("没有这个状态")
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     walked = flow.walk(tree=tree, path=flow.moved_path(tree=tree, path=segments) or segments)
     link = settings.SITE_URL + flow.state_url(path=walked.path)
     out = io.BytesIO()
@@ -159,7 +160,7 @@ def _conversation(
     request: HtmxHttpRequest, *, path: tuple[str, ...], note: str = "", status: int = 200
 ) -> HttpResponse:
     library = get_library()
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     if tree.root is None:
         return _unavailable(request)
     walked = flow.walk(tree=tree, path=path)

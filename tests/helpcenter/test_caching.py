@@ -14,6 +14,7 @@ from guides.library import get_library
 from helpcenter import caching
 from tests.factories import write_guide
 from triage import flow
+from triage.loading import get_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def public_urls(client: Client) -> list[tuple[str, dict[str, str]]]:
     urls = [
         urlsplit(loc.text).path for loc in ET.fromstring(sitemap).findall("s:url/s:loc", namespace)
     ]
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     states = {flow.state_url(path=route) for route in tree.routes.values()}
     states |= {
         flow.state_url(path=(*tree.routes[o], flow.SOLVED))
@@ -53,7 +54,7 @@ def public_urls(client: Client) -> list[tuple[str, dict[str, str]]]:
 def test_the_crawl_covers_guides_categories_and_every_assistant_state(client):
     urls = [url for url, _ in public_urls(client)]
     library = get_library()
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     assert all(g.url in urls for g in library.guides.values())
     assert all(f"/categories/{c}/" in urls for c in library.categories)
     assert len(tree.routes) > 40 and flow.state_url(path=tree.routes[tree.start]) in urls

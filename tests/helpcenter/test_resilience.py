@@ -17,6 +17,7 @@ from django.test import Client
 from guides import library as guides_library
 from guides import loading as guides_loading
 from tests.live_gunicorn import fetch, free_port, gunicorn
+from triage.loading import get_tree
 
 GUIDE = "/guides/sign-in-after-power-off/"
 VOTE = GUIDE + "feedback/"
@@ -271,9 +272,8 @@ def test_a_tree_being_saved_keeps_the_last_good_tree(client, content_dir):
     assert client.get("/triage/status/locked/").status_code == 200
     (content_dir / "triage.yaml").write_text("start: [", encoding="utf-8")
     assert client.get("/triage/status/locked/").status_code == 200
-    from triage import flow
 
-    tree = flow.get_tree(guides_library.get_library())
+    tree = get_tree(guides_library.get_library())
     assert tree.root is not None and tree.problems
 
 

@@ -36,7 +36,7 @@ def test_registered_sources_are_indexed_with_the_guides(tmp_path, monkeypatch):
 
 
 def test_the_assistant_registers_its_outcomes_and_search_imports_no_app():
-    from triage.flow import outcome_documents
+    from triage.search import outcome_documents
 
     assert registry._sources["outcome"] is outcome_documents
     for module in Path(search.__file__).parent.glob("*.py"):

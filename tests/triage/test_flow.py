@@ -12,6 +12,9 @@ from guides import loading as guides_loading
 from guides.library import get_library
 from tests.factories import MOVED_TREE, OLD_FIRST_SCREEN, SMALL_TREE, write_tree
 from triage import flow
+from triage.loading import get_tree, load_tree
+from triage.search import outcome_documents
+from triage.tree import CODE_RE, TREE_FILE
 
 # A small tree that exercises every feature: a free-text node, a restart answer, an outcome
 # with `next`, one without, and a node reached from two places.
@@ -28,14 +31,14 @@ FIVE_GUIDES = (
 @pytest.fixture
 def small_tree(content_dir) -> flow.Tree:
     write_tree(content_dir)
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     assert tree.problems == ()
     return tree
 
 
 def shipped_tree() -> tuple[content.Library, flow.Tree]:
     library = guides_loading.load_library(Path(settings.BASE_DIR) / "content")
-    return library, flow.load_tree(library)
+    return library, load_tree(library)
 
 
 # --- the shipped tree ------------------------------------------------------------------------
@@ -109,9 +112,9 @@ def test_shipped_tree_narrows_each_of_the_five_problems_by_cause():
 
 def test_shipped_service_codes_are_unique_and_well_formed():
     _, tree = shipped_tree()
-    codes = [o.code for o in tree.outcomes.values()]
-    assert len(codes) == len(set(codes)) == len(tree.codes)
-    assert all(flow.CODE_RE.fullmatch(c) for c in codes)
+    codes = [o.service_code for o in tree.outcomes.values()]
+    assert len(codes) == len(set(codes)) == len(tree.service_codes)
+    assert all(CODE_RE.fullmatch(c) for c in codes)
 
 
 def test_shipped_paths_fit_the_url_bounds():
@@ -129,7 +132,7 @@ def test_small_tree_loads_with_lines(small_tree):
     assert small_tree.nodes["locked"].line == 9
     assert small_tree.nodes["locked"].answers[0].line == 13
     assert small_tree.outcomes["wrong-password"].line == 22
-    assert small_tree.codes == {"T1": "wrong-password", "T2": "unsure"}
+    assert small_tree.service_codes == {"T1": "wrong-password", "T2": "unsure"}
 
 
 def test_outcome_carries_its_guide_section_and_prevention_link(small_tree):
@@ -150,18 +153,18 @@ def test_tree_is_rebuilt_when_the_file_changes(content_dir, small_tree):
     path = write_tree(content_dir, edited)
     # A different size is enough for the content signature, whatever the clock does.
     assert path.stat().st_size != len(SMALL_TREE.encode())
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     assert tree is not small_tree
     assert tree.outcomes["wrong-password"].title == "改过的标题"
 
 
 def test_tree_is_built_once_per_library(small_tree):
-    assert flow.get_tree(get_library()) is small_tree
+    assert get_tree(get_library()) is small_tree
 
 
 def test_missing_tree_file_gives_an_empty_tree_and_a_problem(content_dir):
-    (content_dir / flow.TREE_FILE).unlink()
-    tree = flow.get_tree(get_library())
+    (content_dir / TREE_FILE).unlink()
+    tree = get_tree(get_library())
     assert tree.root is None
     assert [p.message for p in tree.problems] == ["文件不存在"]
     assert flow.walk(tree=tree, path=("locked",)).turns == ()
@@ -200,7 +203,7 @@ def test_walk_renders_the_conversation_so_far(small_tree):
     ]
     assert [t.number for t in walked.turns] == [1, 2, 3]
     assert walked.turns[1].path == ("locked",)
-    assert walked.current.outcome.code == "T1"
+    assert walked.current.outcome.service_code == "T1"
     assert not walked.stale
 
 
@@ -270,26 +273,26 @@ def test_state_url():
         ("", ""),
     ],
 )
-def test_normalize_code_folds_case_spaces_and_full_width(typed, expected):
-    assert flow.normalize_code(typed) == expected
+def test_normalize_service_code_folds_case_spaces_and_full_width(typed, expected):
+    assert flow.normalize_service_code(typed) == expected
 
 
-def test_normalize_code_is_bounded():
-    assert len(flow.normalize_code("A" * 10_000)) == flow.CODE_INPUT_LIMIT
+def test_normalize_service_code_is_bounded():
+    assert len(flow.normalize_service_code("A" * 10_000)) == flow.CODE_INPUT_LIMIT
 
 
 def test_code_leads_to_the_outcome_url(small_tree):
-    outcome = flow.outcome_for_code(tree=small_tree, code="ｔ２")
+    outcome = flow.outcome_for_service_code(tree=small_tree, code="ｔ２")
     assert outcome.id == "unsure"
     assert flow.outcome_url(tree=small_tree, outcome=outcome) == "/triage/locked/unsure/"
-    assert flow.outcome_for_code(tree=small_tree, code="Z9") is None
+    assert flow.outcome_for_service_code(tree=small_tree, code="Z9") is None
 
 
 # --- search documents --------------------------------------------------------------------------
 
 
 def test_outcome_documents_describe_the_path_and_the_outcome(small_tree):
-    documents = {d.url: d for d in flow.outcome_documents(get_library())}
+    documents = {d.url: d for d in outcome_documents(get_library())}
     assert set(documents) == {"/triage/locked/wrong-password/", "/triage/locked/unsure/"}
     document = documents["/triage/locked/wrong-password/"]
     assert document.kind == "outcome"
@@ -344,7 +347,7 @@ CODE_STEP_TREE = (
 
 def test_a_question_may_take_a_code_and_an_outcome_may_name_typical_codes(content_dir):
     write_tree(content_dir, CODE_STEP_TREE)
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     assert tree.problems == ()
     assert tree.nodes["declined"].code_input is True
     assert tree.nodes["problem"].code_input is False
@@ -363,7 +366,7 @@ def test_a_question_may_take_a_code_and_an_outcome_may_name_typical_codes(conten
 )
 def test_bad_code_fields_are_named_with_their_line(content_dir, written, line, message):
     path = write_tree(content_dir, CODE_STEP_TREE.replace(written, line + "\n"))
-    problems = flow.get_tree(get_library()).problems
+    problems = get_tree(get_library()).problems
     expected_line = path.read_text(encoding="utf-8").splitlines().index(line) + 1
     assert any(message in p.message and p.line == expected_line for p in problems), problems
 
@@ -398,14 +401,14 @@ def walk_to(tree: flow.Tree, *path: str) -> flow.Turn:
 
 def test_published_service_codes_keep_their_outcomes():
     _, tree = shipped_tree()
-    assert {code: tree.codes.get(code) for code in PUBLISHED_CODES} == PUBLISHED_CODES
+    assert {code: tree.service_codes.get(code) for code in PUBLISHED_CODES} == PUBLISHED_CODES
 
 
 def test_money_not_arrived_never_lands_on_the_freeze_outcome():
     _, tree = shipped_tree()
     for path in (("money", "not-arrived", "not-due"), ("other", "money", "not-arrived", "not-due")):
         outcome = walk_to(tree, *path).outcome
-        assert (outcome.code, outcome.guide, outcome.anchor) == (
+        assert (outcome.service_code, outcome.guide, outcome.anchor) == (
             "M1",
             "settlement-not-received",
             "when-due",
@@ -424,7 +427,7 @@ def test_first_screen_answers_money_refund_and_scam_calls():
     assert walk_to(tree, "refund", "same-day").outcome.guide_url == "/guides/void-and-refund/#void"
     assert walk_to(tree, "refund", "later").outcome.guide_url == "/guides/void-and-refund/#refund"
     assert walk_to(tree, "refund", "transfer").outcome.anchor == "never-transfer"
-    assert walk_to(tree, "safety", "call").outcome.code == "Z2"
+    assert walk_to(tree, "safety", "call").outcome.service_code == "Z2"
 
 
 def test_a_rate_change_seen_in_the_statement_is_not_called_a_scam():
@@ -433,9 +436,9 @@ def test_a_rate_change_seen_in_the_statement_is_not_called_a_scam():
     seen = walk_to(tree, "money", "rate-change").outcome
     assert (seen.guide, seen.anchor) == ("fees-and-rates", "rate-changes")
     # A call about rates is a scam warning, under 防骗; wanting a lower rate is not.
-    assert walk_to(tree, "safety", "rate-call").outcome.code == "Z2"
+    assert walk_to(tree, "safety", "rate-call").outcome.service_code == "Z2"
     lower = walk_to(tree, "money", "lower-rate").outcome
-    assert (lower.code, lower.guide) == ("M10", "fees-and-rates")
+    assert (lower.service_code, lower.guide) == ("M10", "fees-and-rates")
     assert "降费率" in lower.keywords and "降费率" not in tree.outcomes["other-scam"].keywords
 
 
@@ -451,7 +454,7 @@ def test_locked_asks_for_the_screen_text_and_knows_the_local_lock():
     _, tree = shipped_tree()
     assert "屏幕上的提示" in tree.nodes["locked"].question
     local = walk_to(tree, "status", "locked", "local").outcome
-    assert (local.code, local.anchor) == ("L6", "local-lock")
+    assert (local.service_code, local.anchor) == ("L6", "local-lock")
     # Host-side status answers share one outcome, wherever the merchant starts.
     for path in (
         ("status", "merchant-status"),
@@ -478,7 +481,7 @@ def test_small_routing_fixes_of_the_review():
 
 def test_moved_maps_an_old_prefix_to_its_new_path(content_dir):
     write_tree(content_dir, MOVED_TREE)
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     assert tree.problems == ()
     assert tree.moved == {("locked",): ("status", "locked"), ("other", "gone"): ("other",)}
     moved = flow.moved_path(tree=tree, path=("locked", "unsure", "solved"))
@@ -521,10 +524,14 @@ def test_new_ways_in_of_round_three():
     _, tree = shipped_tree()
     scan = walk_to(tree, "scan", "scan-fails").outcome
     assert (scan.guide, scan.anchor) == ("qr-code-payment", "scan-fails")
-    assert walk_to(tree, "scan", "paid").outcome.code == "M9"
-    assert walk_to(tree, "scan", "refund").outcome.code == "V6"
+    assert walk_to(tree, "scan", "paid").outcome.service_code == "M9"
+    assert walk_to(tree, "scan", "refund").outcome.service_code == "V6"
     changed = walk_to(tree, "safety", "card-changed").outcome
-    assert changed.code == "Z5" and changed.guide == "change-merchant-details" and changed.contact
+    assert (
+        changed.service_code == "Z5"
+        and changed.guide == "change-merchant-details"
+        and changed.contact
+    )
     assert {"provider-hotline", "anti-fraud-96110"} <= set(changed.channels)
     lost = walk_to(tree, "hardware", "lost").outcome
     assert lost.guide_url == "/guides/lost-or-stolen-terminal/#stop-terminal"
@@ -541,7 +548,7 @@ def test_a_decline_without_a_code_offers_the_screen_texts():
         "timeout": "N3",
     }  # fmt: skip
     for answer_id, code in expected.items():
-        assert walk_to(tree, "card-declined", "no-code", answer_id).outcome.code == code
+        assert walk_to(tree, "card-declined", "no-code", answer_id).outcome.service_code == code
     assert walk_to(tree, "card-declined", "no-code", "unsure").node.id == "card-reader"
 
 
@@ -573,4 +580,4 @@ def test_each_new_guide_has_reachable_outcomes_with_new_codes():
         assert len(outcomes) >= 4, slug
         for outcome in outcomes:
             assert outcome.id in tree.routes, outcome.id
-            assert outcome.code not in PUBLISHED_CODES, outcome.id
+            assert outcome.service_code not in PUBLISHED_CODES, outcome.id

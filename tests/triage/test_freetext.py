@@ -11,6 +11,8 @@ import pytest
 import search
 from guides.library import get_library
 from triage import flow
+from triage.loading import get_tree
+from triage.search import outcome_documents
 
 # How merchants describe a problem to the assistant, and the service code of the outcome
 # that answers it. Codes never change (content/README.md), so they name outcomes here.
@@ -97,12 +99,12 @@ def first_outcome_url(index: search.Index, text: str) -> str | None:
 
 def test_free_text_puts_the_right_outcome_first():
     library = get_library()
-    tree = flow.get_tree(library)
+    tree = get_tree(library)
     index = search.get_index()
     assert len(PHRASINGS) >= 40
     wrong = []
     for text, code in PHRASINGS:
-        outcome = flow.outcome_for_code(tree=tree, code=code)
+        outcome = flow.outcome_for_service_code(tree=tree, code=code)
         assert outcome is not None, f"no outcome has the code {code}"
         expected = flow.outcome_url(tree=tree, outcome=outcome)
         found = first_outcome_url(index, text)
@@ -115,9 +117,9 @@ def test_free_text_puts_the_right_outcome_first():
 
 @pytest.mark.parametrize("text", ["qiandao shibai", "签到一直失败"])
 def test_outcome_documents_carry_the_questions_and_answers_on_the_way(text):
-    tree = flow.get_tree(get_library())
-    documents = {d.url: d for d in flow.outcome_documents(get_library())}
-    outcome = flow.outcome_for_code(tree=tree, code="Q2")
+    tree = get_tree(get_library())
+    documents = {d.url: d for d in outcome_documents(get_library())}
+    outcome = flow.outcome_for_service_code(tree=tree, code="Q2")
     document = documents[flow.outcome_url(tree=tree, outcome=outcome)]
 
     # The path's question and the answer the merchant clicks are searchable words of it.

@@ -9,6 +9,7 @@ import pytest
 import segno
 
 from tests.factories import MOVED_TREE, OLD_FIRST_SCREEN, SMALL_TREE, write_tree
+from triage.loading import get_tree
 
 HTMX = {"HX-Request": "true", "HX-Target": "answers", "HX-Current-URL": "http://testserver/triage/"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -587,10 +588,9 @@ def test_every_old_first_screen_link_still_arrives(client, old, new):
 
 def test_one_deep_path_per_moved_prefix_still_arrives(client):
     from guides.library import get_library
-
     from triage import flow
 
-    tree = flow.get_tree(get_library())
+    tree = get_tree(get_library())
     for old, new in tree.moved.items():
         node = flow.walk(tree=tree, path=new).current.node
         deeper = (node.answers[0].id,) if node is not None else (flow.SOLVED,)
@@ -604,11 +604,9 @@ def test_one_deep_path_per_moved_prefix_still_arrives(client):
 def test_every_service_code_still_opens_its_outcome(client):
     from guides.library import get_library
 
-    from triage import flow
-
-    tree = flow.get_tree(get_library())
-    assert len(tree.codes) == len(tree.outcomes)
-    for code, outcome_id in tree.codes.items():
+    tree = get_tree(get_library())
+    assert len(tree.service_codes) == len(tree.outcomes)
+    for code, outcome_id in tree.service_codes.items():
         response = client.get("/triage/code/", {"code": code})
         assert response.status_code == 302, code
         page = text(client.get(response["Location"]))

@@ -1,0 +1,318 @@
+"""Loading content/triage.yaml into a ``Tree``, built once per loaded library.
+
+Loading never raises: whatever is wrong with the file becomes a ``Problem`` (file, line and
+node named) for the system check, and the assistant runs on what could be understood; a broken
+file keeps the tree's last good version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from guides import yaml_lines
+from guides.content import Library
+from guides.problems import Problem
+from guides.yaml_lines import LineMapping, line_of
+from triage.graph import _check_graph, _known_next, _moved, _routes, _without_dangling
+from triage.tree import (
+    ANSWER_KEYS,
+    CODE_RE,
+    MAX_SEGMENT,
+    OUTCOME_KEYS,
+    QUESTION_KEYS,
+    RESERVED_IDS,
+    RESPONSE_CODE_RE,
+    SEGMENT_RE,
+    TOP_KEYS,
+    TREE_FILE,
+    Answer,
+    Node,
+    Outcome,
+    Tree,
+)
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+class _Builder:
+    def __init__(self, library: Library, source: Path) -> None:
+        self.library = library
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source, line, message))
+
+    def unknown_keys(self, entry: LineMapping, allowed: set[str], where: str) -> None:
+        for key in entry:
+            if key not in allowed:
+                self.problem(
+                    line_of(entry, key),
+                    f"{where}：未知字段 {key}（可用字段：{'、'.join(sorted(allowed))}）",
+                )
+
+    def question(self, node_id: str, entry: Any, line: int) -> Node | None:
+        where = f"问题 {node_id}"
+        if not isinstance(entry, LineMapping):
+            self.problem(line, f"{where}：应是“字段: 值”的形式")
+            return None
+        self.unknown_keys(entry, QUESTION_KEYS, where)
+        question = _text(entry.get("question"))
+        if not question:
+            self.problem(line, f"{where}：缺少 question（助手要问的话）")
+        flags = {}
+        for name in ("free_text", "code_input"):
+            flags[name] = entry.get(name, False)
+            if not isinstance(flags[name], bool):
+                self.problem(line_of(entry, name), f"{where}：{name} 应是 true 或 false")
+                flags[name] = False
+        raw_answers = entry.get("answers")
+        if not isinstance(raw_answers, list) or not raw_answers:
+            self.problem(line_of(entry, "answers"), f"{where}：缺少 answers（至少一个回答按钮）")
+            raw_answers = []
+        answers: list[Answer] = []
+        for index, raw in enumerate(raw_answers, start=1):
+            answer = self.answer(node_id, index, raw, entry)
+            if answer is None:
+                continue
+            if any(a.id == answer.id for a in answers):
+                self.problem(answer.line, f"{where}：回答 id {answer.id} 重复")
+                continue
+            answers.append(answer)
+        return Node(
+            id=node_id,
+            question=question or node_id,
+            help=_text(entry.get("help")),
+            free_text=flags["free_text"],
+            answers=tuple(answers),
+            line=line,
+            code_input=flags["code_input"],
+        )
+
+    def answer(self, node_id: str, index: int, raw: Any, parent: LineMapping) -> Answer | None:
+        where = f"问题 {node_id} 的第 {index} 个回答"
+        if not isinstance(raw, LineMapping):
+            self.problem(
+                line_of(parent, "answers"), f"{where}：应写成 {{id: ..., label: ..., goto: ...}}"
+            )
+            return None
+        self.unknown_keys(raw, ANSWER_KEYS, where)
+        answer_id = raw.get("id")
+        if not isinstance(answer_id, str) or not SEGMENT_RE.fullmatch(answer_id):
+            self.problem(raw.line, f"{where}：id 缺失或不合法（只用小写字母、数字和 -）")
+            return None
+        where = f"问题 {node_id} 的回答 {answer_id}"
+        if len(answer_id) > MAX_SEGMENT:
+            self.problem(raw.line, f"{where}：id 太长（最多 {MAX_SEGMENT} 个字符）")
+            return None
+        if answer_id in RESERVED_IDS:
+            self.problem(raw.line, f"{where}：id 不能用 {answer_id}（助手自己要用这个词）")
+            return None
+        label = _text(raw.get("label"))
+        if not label:
+            self.problem(raw.line, f"{where}：缺少 label（按钮上的字）")
+            return None
+        restart = raw.get("restart", False)
+        goto = raw.get("goto")
+        if restart is True:
+            if goto is not None:
+                self.problem(raw.line, f"{where}：写了 restart: true 就不要再写 goto")
+            return Answer(answer_id, label, "", True, raw.line)
+        if restart is not False:
+            self.problem(raw.line, f"{where}：restart 只能是 true")
+        if not isinstance(goto, str) or not goto.strip():
+            self.problem(raw.line, f"{where}：缺少 goto（点了去哪个问题或结果）")
+            return None
+        return Answer(answer_id, label, goto.strip(), False, raw.line)
+
+    def outcome(self, outcome_id: str, entry: Any, line: int) -> Outcome | None:
+        where = f"结果 {outcome_id}"
+        if not isinstance(entry, LineMapping):
+            self.problem(line, f"{where}：应是“字段: 值”的形式")
+            return None
+        self.unknown_keys(entry, OUTCOME_KEYS, where)
+        fields = {name: _text(entry.get(name)) for name in ("code", "title", "summary")}
+        for name, value in fields.items():
+            if not value:
+                self.problem(line_of(entry, name), f"{where}：缺少 {name}")
+        code = fields["code"]
+        if code and not CODE_RE.fullmatch(code):
+            self.problem(
+                line_of(entry, "code"),
+                f"{where}：服务码 {code} 格式不对（一个大写字母加一到两位数字，例如 A3）",
+            )
+            code = ""
+        guide, anchor, guide_title, section_title, guide_url = self.section(entry, where)
+        channels = entry.get("channels")
+        if not isinstance(channels, list) or not channels:
+            self.problem(line_of(entry, "channels"), f"{where}：缺少 channels（至少一个联系渠道）")
+            channels = []
+        known_channels = []
+        for channel_id in channels:
+            if channel_id in self.library.channels:
+                known_channels.append(channel_id)
+            else:
+                self.problem(
+                    line_of(entry, "channels"),
+                    f"{where}：联系渠道 {channel_id!r} 不在 contacts.yaml 里",
+                )
+        contact = entry.get("contact", False)
+        if not isinstance(contact, bool):
+            self.problem(line_of(entry, "contact"), f"{where}：contact 应是 true 或 false")
+            contact = False
+        keywords = entry.get("keywords") or []
+        if not isinstance(keywords, list):
+            self.problem(line_of(entry, "keywords"), f"{where}：keywords 应是列表")
+            keywords = []
+        found = self.library.guides.get(guide)
+        prevention = found.section("prevention") if found else None
+        return Outcome(
+            response_codes=self.response_codes(entry, where),
+            id=outcome_id,
+            service_code=code,
+            title=fields["title"] or outcome_id,
+            summary=fields["summary"],
+            guide=guide,
+            anchor=anchor,
+            channels=tuple(known_channels),
+            contact=contact,
+            next=_text(entry.get("next")),
+            keywords=tuple(str(k).strip() for k in keywords if str(k).strip()),
+            line=line,
+            guide_title=guide_title,
+            section_title=section_title,
+            guide_url=guide_url,
+            prevention_url=f"{found.url}#{prevention.anchor}" if found and prevention else "",
+        )
+
+    def response_codes(self, entry: LineMapping, where: str) -> tuple[str, ...]:
+        raw = entry.get("response_codes") or []
+        # YAML reads 51 as a number; 03 and 00 must be quoted, which the message says.
+        codes = [str(c).strip().upper() for c in raw] if isinstance(raw, list) else None
+        if codes is None or not all(RESPONSE_CODE_RE.fullmatch(c) for c in codes):
+            self.problem(
+                line_of(entry, "response_codes"),
+                f'{where}：response_codes 应是返回码列表，例如 ["A0", "99"]（要加引号）',
+            )
+            return ()
+        return tuple(codes)
+
+    def section(self, entry: LineMapping, where: str) -> tuple[str, str, str, str, str]:
+        slug, anchor = _text(entry.get("guide")), _text(entry.get("anchor"))
+        if not slug:
+            self.problem(line_of(entry, "guide"), f"{where}：缺少 guide（指南的文件名）")
+            return "", anchor, "", "", ""
+        if slug in self.library.aliases:
+            self.problem(
+                line_of(entry, "guide"),
+                f"{where}：指南 {slug} 已改名为 {self.library.aliases[slug]}，请改过来",
+            )
+            slug = self.library.aliases[slug]
+        guide = self.library.guides.get(slug)
+        if guide is None:
+            self.problem(line_of(entry, "guide"), f"{where}：指南 {slug} 不存在")
+            return slug, anchor, "", "", ""
+        if not anchor:
+            self.problem(line_of(entry, "anchor"), f"{where}：缺少 anchor（指南里那一节的锚点）")
+            return slug, anchor, guide.title, "", guide.url
+        section = guide.section(anchor)
+        if section is None:
+            self.problem(line_of(entry, "anchor"), f"{where}：指南 {slug} 里没有锚点 #{anchor}")
+            # Still useful: the guide's top is better than no link at all.
+            return slug, anchor, guide.title, "", guide.url
+        return slug, anchor, guide.title, section.title, f"{guide.url}#{anchor}"
+
+
+def load_tree(library: Library) -> Tree:
+    source = library.root / TREE_FILE
+    builder = _Builder(library, source)
+
+    def empty() -> Tree:
+        return Tree(source, "", {}, {}, {}, {}, tuple(builder.problems))
+
+    data, problems = yaml_lines.load(source)
+    for line, message in problems:
+        builder.problem(line, message)
+    if data is None:
+        return empty()
+    if not isinstance(data, LineMapping):
+        builder.problem(1, "文件应有 start、questions 和 outcomes 三部分")
+        return empty()
+    builder.unknown_keys(data, TOP_KEYS, "文件顶层")
+
+    nodes: dict[str, Node] = {}
+    outcomes: dict[str, Outcome] = {}
+    for section, build, into in (
+        ("questions", builder.question, nodes),
+        ("outcomes", builder.outcome, outcomes),
+    ):
+        entries = data.get(section)
+        if not isinstance(entries, LineMapping):
+            builder.problem(line_of(data, section), f"缺少 {section}:（或它不是“id: 内容”的形式）")
+            continue
+        for item_id, entry in entries.items():
+            if not SEGMENT_RE.fullmatch(item_id):
+                builder.problem(
+                    line_of(entries, item_id), f"id {item_id!r} 不合法（只用小写字母、数字和 -）"
+                )
+                continue
+            if item_id in nodes or item_id in outcomes:
+                builder.problem(
+                    line_of(entries, item_id), f"id {item_id} 同时用在问题和结果里，请改成不同的"
+                )
+                continue
+            built = build(item_id, entry, line_of(entries, item_id))
+            if built is not None:
+                into[item_id] = built
+
+    start = _text(data.get("start"))
+    if start not in nodes:
+        builder.problem(line_of(data, "start"), f"start 应是一个问题的 id，现在是 {start!r}")
+
+    nodes = _without_dangling(nodes, outcomes, builder)
+    outcomes = _known_next(outcomes, nodes, builder)
+    codes: dict[str, str] = {}
+    for outcome in outcomes.values():
+        code = outcome.service_code
+        if not code:
+            continue
+        if code in codes:
+            builder.problem(
+                outcome.line, f"结果 {outcome.id}：服务码 {code} 已被 {codes[code]} 使用"
+            )
+            continue
+        codes[code] = outcome.id
+
+    routes = _routes(start, nodes, outcomes) if start in nodes else {}
+    if start in nodes:
+        _check_graph(start, nodes, outcomes, routes, builder)
+    tree = Tree(source, start, nodes, outcomes, codes, routes, ())
+    moved = _moved(data, tree, builder) if start in nodes else {}
+    return replace(tree, moved=moved, problems=tuple(builder.problems))
+
+
+_last_good: dict[Path, Tree] = {}
+
+
+def get_tree(library: Library) -> Tree:
+    """The tree of this library; while triage.yaml is unreadable (an editor's half-written
+    save), the last tree that loaded, with the new file's problems attached for the check."""
+    return library.derive("triage_tree", _tree_or_last_good)
+
+
+def _tree_or_last_good(library: Library) -> Tree:
+    tree = load_tree(library)
+    if tree.root is not None:
+        _last_good[tree.source] = tree
+        return tree
+    kept = _last_good.get(tree.source)
+    if kept is None:
+        return tree
+    note = Problem(tree.source, 0, "网站仍在使用 triage.yaml 上一次正确保存的版本，改好后自动生效")
+    return replace(kept, problems=(*tree.problems, note))
