@@ -270,23 +270,16 @@ class _Builder:
             for key in item:
                 if key not in LINK_KEYS:
                     self.problem(line, f"{where}：链接里的未知字段 {key}")
-            slug, anchor = _text(item.get("guide")), _text(item.get("anchor"))
-            if slug in self.library.aliases:
-                self.problem(
-                    line, f"{where}：指南 {slug} 已改名为 {self.library.aliases[slug]}，请改过来"
-                )
-                slug = self.library.aliases[slug]
-            guide = self.library.guides.get(slug)
-            if guide is None:
-                self.problem(line, f"{where}：指南 {slug} 不存在")
+            found = self.library.link(_text(item.get("guide")), _text(item.get("anchor")))
+            if found.renamed_from:
+                renamed = f"指南 {found.renamed_from} 已改名为 {found.guide.slug}，请改过来"
+                self.problem(line, f"{where}：{renamed}")
+            if found.problem:
+                self.problem(line, f"{where}：{found.problem}")
                 continue
-            section = guide.section(anchor) if anchor else None
-            if anchor and section is None:
-                self.problem(line, f"{where}：指南 {slug} 里没有锚点 #{anchor}")
-                continue
+            guide, section = found.guide, found.section
             label = _text(item.get("label")) or (section.title if section else guide.title)
-            url = f"{guide.url}#{anchor}" if anchor else guide.url
-            links.append(GuideLink(slug=guide.slug, label=label, url=url))
+            links.append(GuideLink(slug=guide.slug, label=label, url=found.url))
         return tuple(links)
 
 

@@ -97,14 +97,13 @@ def _check_link(target: str, guide: Guide, library: Library) -> str | None:
         return f"站内链接 {target[:60]} 指向不存在的页面（应是 /guides/<slug>/#<锚点>）"
     # Other apps check their own pages (codes.yaml's cards, the assistant's paths).
     if match.view_name == "guides:guide":
-        slug = match.kwargs["slug"]
-        if slug in library.aliases:
-            return f"链接用了旧地址 {slug}，请改成 {library.aliases[slug]}"
-        target_guide = library.guides.get(slug)
-        if target_guide is None:
-            return f"链接的指南 {slug} 不存在"
-        if anchor and target_guide.section(anchor) is None:
-            return f"指南 {slug} 里没有锚点 #{anchor}"
+        found = library.link(match.kwargs["slug"], anchor)
+        if found.renamed_from:
+            return f"链接用了旧地址 {found.renamed_from}，请改成 {found.guide.slug}"
+        if found.guide is None:
+            return f"链接的{found.problem}"
+        if found.problem:
+            return found.problem
     if (
         match.view_name == "guides:category"
         and match.kwargs["category_id"] not in library.categories

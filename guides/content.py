@@ -80,6 +80,22 @@ class Guide:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionLink:
+    """Where a link to /guides/<slug>/#<anchor> lands, or why it does not (``problem``)."""
+
+    guide: Guide | None
+    section: markup.Section | None
+    problem: str = ""  # in Chinese, for the editor; "" when the link is good
+    renamed_from: str = ""  # the old slug, when the link used an alias
+
+    @property
+    def url(self) -> str:
+        if self.guide is None:
+            return ""
+        return f"{self.guide.url}#{self.section.anchor}" if self.section else self.guide.url
+
+
+@dataclass(frozen=True, slots=True)
 class Library:
     root: Path
     guides: dict[str, Guide]
@@ -108,6 +124,20 @@ class Library:
     def popular(self, count: int = 6) -> list[Guide]:
         """The first guides of the first categories: what home leads with."""
         return [g for c in self.ordered_categories() for g in self.guides_in(c.id)][:count]
+
+    def link(self, slug: str, anchor: str = "") -> SectionLink:
+        """Resolve a guide and section named in content (the check, codes.yaml, the tree): one
+        lookup, one set of messages. An old slug still resolves and says so."""
+        renamed_from = ""
+        if slug in self.aliases:
+            renamed_from, slug = slug, self.aliases[slug]
+        guide = self.guides.get(slug)
+        if guide is None:
+            return SectionLink(None, None, f"指南 {slug} 不存在")
+        section = guide.section(anchor) if anchor else None
+        if anchor and section is None:
+            return SectionLink(guide, None, f"指南 {slug} 里没有锚点 #{anchor}", renamed_from)
+        return SectionLink(guide, section, "", renamed_from)
 
     def guides_in(self, category_id: str) -> list[Guide]:
         return sorted(

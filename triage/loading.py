@@ -208,25 +208,23 @@ class _Builder:
         if not slug:
             self.problem(line_of(entry, "guide"), f"{where}：缺少 guide（指南的文件名）")
             return "", anchor, "", "", ""
-        if slug in self.library.aliases:
-            self.problem(
-                line_of(entry, "guide"),
-                f"{where}：指南 {slug} 已改名为 {self.library.aliases[slug]}，请改过来",
-            )
-            slug = self.library.aliases[slug]
-        guide = self.library.guides.get(slug)
+        found = self.library.link(slug)
+        if found.renamed_from:
+            renamed = f"指南 {found.renamed_from} 已改名为 {found.guide.slug}，请改过来"
+            self.problem(line_of(entry, "guide"), f"{where}：{renamed}")
+        guide = found.guide
         if guide is None:
-            self.problem(line_of(entry, "guide"), f"{where}：指南 {slug} 不存在")
+            self.problem(line_of(entry, "guide"), f"{where}：{found.problem}")
             return slug, anchor, "", "", ""
         if not anchor:
             self.problem(line_of(entry, "anchor"), f"{where}：缺少 anchor（指南里那一节的锚点）")
-            return slug, anchor, guide.title, "", guide.url
-        section = guide.section(anchor)
-        if section is None:
-            self.problem(line_of(entry, "anchor"), f"{where}：指南 {slug} 里没有锚点 #{anchor}")
+            return guide.slug, anchor, guide.title, "", guide.url
+        found = self.library.link(guide.slug, anchor)
+        if found.problem:
+            self.problem(line_of(entry, "anchor"), f"{where}：{found.problem}")
             # Still useful: the guide's top is better than no link at all.
-            return slug, anchor, guide.title, "", guide.url
-        return slug, anchor, guide.title, section.title, f"{guide.url}#{anchor}"
+            return guide.slug, anchor, guide.title, "", guide.url
+        return guide.slug, anchor, guide.title, found.section.title, found.url
 
 
 def load_tree(library: Library) -> Tree:
