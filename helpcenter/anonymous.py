@@ -7,15 +7,14 @@ of a token each one is checked the way a browser lets us check it:
 * **Same origin.** The ``Origin`` header must name this site (``SITE_URL``, the request's own
   validated host, or ``CSRF_TRUSTED_ORIGINS``). Where a browser sends no ``Origin``, its
   ``Sec-Fetch-Site`` must say ``same-origin``. With neither, or a foreign one: a 403 page.
-* **Rate limited per client,** through Django's cache (the database cache by default, so the
-  limit holds across workers and instances). The client is known to the cache only as a keyed
-  hash of its address for the length of one window; nothing about it reaches the database.
-  Over the limit: a 429 page with ``Retry-After``.
-* When the shared cache (the database) cannot be reached, each process limits on its own for
-  a few seconds (``helpcenter.health`` remembers the failure), so a database that hangs holds
-  no more worker threads than the first few requests that found out, and a merchant's vote is
-  not refused for our outage: counts wait in memory until the database is back
-  (``insights.counting``). Only a write that cannot be kept at all gets the 503 page.
+* **Rate limited per client, in this process's memory** (``WindowCounts``): one count under
+  a lock, so a burst cannot race past the limit, and no database on the way, so a database
+  that is down, hangs or holds a lock never holds a vote or a beacon. The client is known only
+  as a keyed hash of its address, for the length of one window; nothing about it reaches the
+  database. Each worker process counts on its own (the proxy in front limits floods per
+  address across instances). Over the limit: a 429 page with ``Retry-After``.
+* A merchant's vote is not refused for our outage: counts wait in memory until the database
+  is back (``insights.counting``). Only a write that cannot be kept at all gets the 503 page.
 
 Usage, under ``@require_POST``::
 
@@ -30,22 +29,16 @@ import contextlib
 import functools
 import hashlib
 import hmac
-import logging
+import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
-
-from helpcenter.health import database_down, mark_database_down
-
-logger = logging.getLogger(__name__)
 
 # scope -> (writes allowed, per this many seconds). A merchant votes once or twice a visit;
 # events from one page arrive in a handful of beacons.
@@ -94,37 +87,77 @@ def _limit(scope: str) -> tuple[int, int]:
     return settings.ANONYMOUS_WRITE_LIMITS.get(scope) or DEFAULT_LIMITS.get(scope, (30, 60))
 
 
-# While the shared cache (the database) is down, each process limits on its own: the limit
-# is looser across workers for those minutes, but a vote is never refused for our outage.
-_local = LocMemCache("anonymous-writes-fallback", {"OPTIONS": {"MAX_ENTRIES": 20000}})
+class WindowCounts:
+    """Counts per key in fixed windows, in this process's memory.
+
+    ``take`` checks and counts under one lock: 300 concurrent requests against a limit of 120
+    get exactly 120 through. Windows that have ended are dropped as time goes on, and at most
+    ``max_keys`` keys are kept (the oldest go first), so a flood of addresses cannot grow a
+    worker.
+    """
+
+    def __init__(self, *, max_keys: int = 50_000) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, list] = {}  # key -> [count, window ends (time.time())]
+        self._max_keys = max_keys
+        self._next_sweep = 0.0
+
+    def take(self, key: str, *, allowed: int, window: int) -> int:
+        """Count one for ``key``: 0 when allowed, else the seconds until its window ends."""
+        now = time.time()
+        window_start = int(now) - int(now) % window
+        ends = window_start + window
+        full_key = f"{key}:{window}:{window_start}"
+        with self._lock:
+            self._sweep(now)
+            entry = self._counts.get(full_key)
+            if entry is None:
+                while len(self._counts) >= self._max_keys:
+                    del self._counts[next(iter(self._counts))]
+                entry = self._counts[full_key] = [0, ends]
+            if entry[0] >= allowed:
+                return max(1, int(ends - now))
+            entry[0] += 1
+            return 0
+
+    def give_back(self, key: str, *, window: int) -> None:
+        """Undo one ``take`` in the current window (a login that turned out right)."""
+        now = int(time.time())
+        full_key = f"{key}:{window}:{now - now % window}"
+        with self._lock:
+            entry = self._counts.get(full_key)
+            if entry and entry[0] > 0:
+                entry[0] -= 1
+
+    def _sweep(self, now: float) -> None:
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + 5
+        for key in [k for k, (_, ends) in self._counts.items() if ends <= now]:
+            del self._counts[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+counts = WindowCounts()
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client as the limits know it: a keyed hash of its address, never the address."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+    ).hexdigest()[:24]
 
 
 def over_limit(request: HttpRequest, scope: str) -> int:
     """Count this write; return 0 when allowed, else the seconds until the window ends."""
     allowed, window = _limit(scope)
-    now = int(time.time())
-    window_start = now - now % window
-    client = hmac.new(
-        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
-    ).hexdigest()[:24]
-    key = f"anon:{scope}:{window_start}:{client}"
-    store = _local if database_down() else cache
-    try:
-        count = _count(store, key, window)
-    except Exception:  # the shared cache lives in the database, which may be down
-        logger.warning("anonymous %s: shared rate limit store unavailable, limiting locally", scope)
-        mark_database_down()
-        count = _count(_local, key, window)
-    return 0 if count <= allowed else max(1, window_start + window - now)
-
-
-def _count(store, key: str, window: int) -> int:
-    store.add(key, 0, timeout=window + 5)
-    try:
-        return store.incr(key)
-    except ValueError:  # expired between add and incr
-        store.set(key, 1, timeout=window + 5)
-        return 1
+    return counts.take(f"anon:{scope}:{client_key(request)}", allowed=allowed, window=window)
 
 
 def refusal(request: HttpRequest, *, status: int, wait: int = 0) -> HttpResponse:

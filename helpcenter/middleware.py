@@ -1,4 +1,4 @@
-"""Two small middlewares that sit around Django's own.
+"""Small middlewares that sit around Django's own.
 
 ``trusted_proxy_headers`` goes first: ``X-Forwarded-Proto`` and ``X-Forwarded-For`` are believed
 only from the proxies named in ``TRUSTED_PROXIES`` (Django's ``SECURE_PROXY_SSL_HEADER`` would
@@ -6,15 +6,29 @@ believe any peer; gunicorn's ``forwarded_allow_ips`` does not reach Django).
 
 ``method_not_allowed_page`` turns the empty 405 that ``@require_safe`` / ``@require_POST`` give
 into a page a person can read; the ``Allow`` header stays.
+
+``database_deadline`` gives every database call of a request the budget ``DB_TIMEOUT_SECONDS``
+(``helpcenter.deadline``), and answers a request that failed on the database (down, past its
+deadline, locked) with a 503 page instead of a 500. Public pages, beacons and votes never
+reach the database; the staff pages, the login and the admin do.
+
+``permissions_policy`` adds a ``Permissions-Policy`` header that turns off the browser
+features the site never uses.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+
+from helpcenter import deadline
+from helpcenter.health import mark_database_down
 
 FORWARDED = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
 
@@ -36,6 +50,73 @@ def method_not_allowed_page(get_response: Callable) -> Callable:
             response.content = loader.render_to_string("405.html", {"method": request.method})
             response["Content-Type"] = "text/html; charset=utf-8"
             response["Cache-Control"] = "no-store"
+        return response
+
+    return middleware
+
+
+_failed = threading.local()
+
+
+def _note_database_failure(sender, request=None, **kwargs) -> None:
+    import sys
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError | InterfaceError):
+        _failed.database = True
+
+
+def database_deadline(get_response: Callable) -> Callable:
+    # Django turns an exception in any inner layer (a view, the session middleware saving)
+    # into a 500 before it reaches us; the signal says whether the database was the cause.
+    got_request_exception.connect(_note_database_failure, dispatch_uid="database_deadline")
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        _failed.database = False
+        with deadline.budget(settings.DB_TIMEOUT_SECONDS):
+            response = get_response(request)
+        if response.status_code == 500 and _failed.database:
+            mark_database_down()
+            body = loader.render_to_string("database_unavailable.html", {})
+            response = HttpResponse(body, status=503)
+            response["Cache-Control"] = "no-store"
+            response["Retry-After"] = "30"
+        _failed.database = False
+        return response
+
+    return middleware
+
+
+# Features a help page never needs. The camera is left out on purpose: a photo upload (a file
+# input with capture) needs no permission, and a later feature may want getUserMedia.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+def permissions_policy(get_response: Callable) -> Callable:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
     return middleware

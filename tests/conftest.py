@@ -23,13 +23,15 @@ def _fresh_library():
     """Each test sees the content as it is on disk (and a test's temp content never leaks)."""
     from django.core.cache import cache
 
-    from helpcenter import caching, content
+    from helpcenter import anonymous, caching, content, health
     from triage import flow
 
     content._cached = None
     caching.memory.clear()  # rendered pages kept from another test's content or settings
     flow._last_good.clear()
-    cache.clear()  # the rate limits' counts (in memory in tests)
+    cache.clear()
+    anonymous.counts.clear()  # the rate limits' counts (in each process's memory)
+    health.mark_database_up()  # the breaker, tripped by another test's outage
     yield
     content._cached = None
     caching.memory.clear()
