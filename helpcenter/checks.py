@@ -101,6 +101,15 @@ def residue_problems(
     return problems
 
 
+def _source_lines(guide: Guide) -> list[str]:
+    """The guide's file as it is now. A guide kept at its last good version may have a broken
+    file (not UTF-8, unreadable, gone): the loader has reported that; check what can be read."""
+    try:
+        return guide.path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
 def check_guide(guide: Guide, library: Library) -> list[Problem]:
     problems: list[Problem] = []
     anchors = {s.anchor for s in guide.sections}
@@ -128,7 +137,7 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
                 )
             )
 
-    lines = guide.path.read_text(encoding="utf-8").splitlines()
+    lines = _source_lines(guide)
     for number, line in enumerate(lines[guide.body_line - 1 :], start=guide.body_line):
         for match in LINK.finditer(line):
             message = _check_link(match.group(1), guide, library)
@@ -147,7 +156,7 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
 
 
 def _line_of(guide: Guide, text: str) -> int:
-    lines = guide.path.read_text(encoding="utf-8").splitlines()
+    lines = _source_lines(guide)
     for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith("#") and text in line:
             return number
@@ -199,7 +208,7 @@ def overdue_reviews(library: Library, *, today: dt.date | None = None) -> list[G
 
 def _review_problem(guide: Guide) -> Problem:
     # A warning, not an error: an old review does not make a guide wrong, only unchecked.
-    lines = guide.path.read_text(encoding="utf-8").splitlines()[: guide.body_line]
+    lines = _source_lines(guide)[: guide.body_line]
     line = next((n for n, text in enumerate(lines, 1) if text.startswith("reviewed:")), 2)
     if guide.reviewed is None:
         message = "没有写 reviewed（最近核实日期）：核实内容后在 front matter 写 reviewed: 日期"

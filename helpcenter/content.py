@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import logging
 import os
 import pickle
 import re
@@ -220,7 +221,13 @@ def _read_yaml(path: Path, problems: _Problems) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.add(path, (mark.line + 1) if mark else 0, f"YAML 格式错误：{exc}")
+    except OSError as exc:  # a folder of that name, no permission to read it
+        problems.add(path, 0, unreadable(exc))
     return None
+
+
+def unreadable(exc: BaseException) -> str:
+    return f"读不了这个文件（{type(exc).__name__}）"
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -613,7 +620,11 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
     renders = _Renders(_render_folder())
     guides: dict[str, Guide] = {}
     for path in sorted((root / "guides").glob("*.md")):
-        guide = load_guide(path, problems, renders)
+        try:
+            guide = load_guide(path, problems, renders)
+        except Exception as exc:  # one file's fault stays with that file (a folder, gone…)
+            problems.add(path, 0, unreadable(exc))
+            guide = None
         if guide is None and path in kept_guides:
             guide = kept_guides[path]
             problems.add(path, 0, LAST_GOOD_NOTE)
@@ -672,16 +683,24 @@ def _signature(root: Path) -> tuple:
     entries = []
     for folder in (root, root / "guides"):
         try:
-            with_stats = [(e.path, e.stat().st_mtime_ns, e.stat().st_size) for e in _scan(folder)]
-        except FileNotFoundError:
-            with_stats = []
+            found = _scan(folder)
+        except OSError:
+            found = []
+        with_stats = []
+        for entry in found:
+            try:  # a file deleted since the scan listed it is simply not there
+                stat = entry.stat()
+            except OSError:
+                continue
+            with_stats.append((entry.path, stat.st_mtime_ns, stat.st_size))
         entries.extend(sorted(with_stats))
     return tuple(entries)
 
 
 def _scan(folder: Path) -> Iterable:
     with os.scandir(folder) as it:
-        return [e for e in it if e.is_file() and e.name.endswith((".md", ".yaml", ".yml"))]
+        # A folder named x.md is listed too (the loader reports it), as is a file we may not read.
+        return [e for e in it if e.name.endswith((".md", ".yaml", ".yml"))]
 
 
 _lock = threading.Lock()
@@ -704,6 +723,13 @@ def get_library() -> Library:
         signature = _signature(root)
         if _cached is None or _cached[0] != root or _cached[1] != signature:
             previous = _cached[2] if _cached and _cached[0] == root else None
-            _cached = (root, signature, load_library(root, previous))
+            try:
+                loaded = load_library(root, previous)
+            except Exception:  # never expected; the last good library serves meanwhile
+                if previous is None:
+                    raise
+                logging.getLogger(__name__).exception("content could not be loaded")
+                loaded = previous
+            _cached = (root, signature, loaded)
         _checked_at = now
         return _cached[2]

@@ -90,8 +90,10 @@ def _probe(result: list) -> None:
             # file answers SELECT 1 too.
             cursor.execute("SELECT 1 FROM django_migrations LIMIT 1")
             cursor.fetchone()
-            for statement in _WRITE_LOCK.get(connection.vendor, ()):
-                cursor.execute(statement)
+            # (An in-memory database lives in this process: only our own code can lock it.)
+            if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+                for statement in _WRITE_LOCK.get(connection.vendor, ()):
+                    cursor.execute(statement)
         result.append(True)
     except Exception as exc:  # any driver error: the answer is "not reachable"
         result.append("locked" if is_lock_error(exc) else type(exc).__name__)
