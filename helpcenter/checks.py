@@ -6,6 +6,7 @@ Every problem names the file and line so an editor can fix it without reading co
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core import checks
 
 from helpcenter.content import Guide, Library, get_library
+from helpcenter.markup import INVISIBLE, UNSAFE_SCHEMES, unsafe_address
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,12 @@ ASCII_ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# A link, image, reference definition or attribute whose address runs code: an error, and
+# helpcenter.markup drops it from the page.
+UNSAFE_LINK = re.compile(
+    r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|=\s*[\"']?|<)\s*(" + "|".join(UNSAFE_SCHEMES) + r")\s*:",
+    re.IGNORECASE,
+)
 # Mobile numbers, 400/800 numbers, landlines with area code, and 5-digit service numbers such
 # as 95xxx: none belongs in a guide (contacts.yaml is the one place for numbers).
 PHONE = re.compile(
@@ -139,7 +147,18 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
 
     lines = _source_lines(guide)
     for number, line in enumerate(lines[guide.body_line - 1 :], start=guide.body_line):
+        unsafe = UNSAFE_LINK.search(INVISIBLE.sub("", html.unescape(html.unescape(line))))
+        if unsafe:
+            problems.append(
+                Problem(
+                    guide.path,
+                    number,
+                    f"不安全的链接（{unsafe.group(1).lower()}:）：网站不会发布它，请删掉",
+                )
+            )
         for match in LINK.finditer(line):
+            if unsafe_address(match.group(1)):
+                continue  # reported above
             message = _check_link(match.group(1), guide, library)
             if message:
                 problems.append(Problem(guide.path, number, message))
