@@ -143,11 +143,14 @@ def _watched(wrapper) -> Iterator[None]:
         raise OperationalError(f"the database did not answer within {seconds:g} s")
 
 
+def _give_up_at_once() -> bool:
+    return current_budget() is not None and getattr(_state, "fail_fast", True) and database_down()
+
+
 def _execute_with_deadline(execute, sql, params, many, context):
-    wrapper = context["connection"]
-    if current_budget() is not None and getattr(_state, "fail_fast", True) and database_down():
+    if _give_up_at_once():
         raise OperationalError("the database is marked down: not waiting for it")
-    with _watched(wrapper):
+    with _watched(context["connection"]):
         return execute(sql, params, many, context)
 
 
@@ -162,6 +165,8 @@ def install(sender=None, connection=None, **kwargs) -> None:
     is_usable = connection.is_usable
 
     def is_usable_within_deadline() -> bool:
+        if _give_up_at_once():
+            return False
         try:
             with _watched(connection):
                 return is_usable()
@@ -169,3 +174,12 @@ def install(sender=None, connection=None, **kwargs) -> None:
             return False
 
     connection.is_usable = is_usable_within_deadline
+    # Nor does a request open a new connection (connect_timeout each) while it is down.
+    ensure_connection = connection.ensure_connection
+
+    def ensure_connection_unless_down() -> None:
+        if connection.connection is None and _give_up_at_once():
+            raise OperationalError("the database is marked down: not connecting")
+        ensure_connection()
+
+    connection.ensure_connection = ensure_connection_unless_down
