@@ -125,10 +125,13 @@ def own_postgres() -> Iterator[tuple[str, Path]]:
 
     try:
         as_postgres(f"{pg_bin}/initdb -D {data} -A trust -U postgres -E UTF8 --no-sync")
-        as_postgres(
-            f"{pg_bin}/pg_ctl -D {data} -l {folder}/log -w -o "
-            f"'-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off' start"
-        )
+        # In its configuration, so a restart (bench/bench_faults.py stops and starts it) keeps them.
+        with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write(
+                f"port = {port}\nunix_socket_directories = '{folder}'\n"
+                "listen_addresses = '127.0.0.1'\nfsync = off\n"
+            )
+        as_postgres(f"{pg_bin}/pg_ctl -D {data} -l {folder}/log -w start")
         yield f"postgres://postgres@127.0.0.1:{port}/postgres", data
     finally:
         resume(data)
