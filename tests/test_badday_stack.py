@@ -257,3 +257,48 @@ def test_a_held_sqlite_write_lock_keeps_pages_fast_and_writes_answered(tmp_path)
         assert Load.p95(load.pages) < 0.2, Load.p95(load.pages)
         assert seconds < 1.5 and health["status"] == "database-slow", (seconds, health)
         assert _wait_for(lambda: _sqlite_views(database), accepted) == accepted
+
+
+@pytest.mark.stack
+def test_a_query_on_an_open_connection_to_a_stopped_postgresql_returns_at_its_deadline(
+    django_db_blocker,
+):
+    import dj_database_url
+    from django.db import OperationalError
+    from django.db.utils import ConnectionHandler
+
+    from helpcenter import deadline, health
+
+    with own_postgres() as (url, data), django_db_blocker.unblock():
+        handler = ConnectionHandler({"default": dj_database_url.parse(url)})
+        connection = handler["default"]
+        try:
+            with deadline.budget(1.0), connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # the connection is open before the stall
+            stall(data)
+            try:
+                start = time.monotonic()
+                with (
+                    pytest.raises(OperationalError),
+                    deadline.budget(1.0),
+                    connection.cursor() as cursor,
+                ):
+                    cursor.execute("SELECT 1")
+                elapsed = time.monotonic() - start
+                assert elapsed < 2, elapsed
+                assert health.database_down() and health.database_slow()
+                # The next call does not wait at all, nor try to connect again.
+                start = time.monotonic()
+                with pytest.raises(OperationalError), deadline.budget(1.0):
+                    connection.close()
+                    connection.cursor().execute("SELECT 1")
+                assert time.monotonic() - start < 0.5
+            finally:
+                resume(data)
+            health.mark_database_up()
+            with deadline.budget(1.0), connection.cursor() as cursor:
+                cursor.execute("SELECT 2")  # back: a fresh connection answers
+                assert cursor.fetchone() == (2,)
+        finally:
+            connection.close()
+            health.mark_database_up()
