@@ -13,7 +13,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from insights.masking import CHINESE_DIGITS, gap_text, mask
+from insights.masking import gap_text, mask
 
 CASES = settings(
     max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -22,6 +22,7 @@ CASES = settings(
 ASCII_DIGITS = "0123456789"
 FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 CHINESE = "〇一二三四五六七八九零壹贰叁肆伍陆柒捌玖两"
+CHINESE_DIGITS = frozenset(CHINESE + "貳參陸")
 DIGIT = st.sampled_from(ASCII_DIGITS + FULL_WIDTH_DIGITS + CHINESE)
 
 NAMED_SEPARATORS = " 　-‐–—−.．。、，,*＊~～|｜:：;；+＋\\＼/／_()（）·・'\"「」\t\u200b\u00a0"
