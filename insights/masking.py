@@ -11,6 +11,8 @@ anything is stored:
   forms are their ASCII selves) becomes ``#``. A digit is any decimal digit or a Chinese
   numeral (``〇一二三四五六七八九 零壹贰叁肆伍陆柒捌玖 两``, and the traditional forms). An ID
   card's final ``X`` goes with its number.
+* eleven or more digits with single letters between their groups (``138a0013b8000``, a card
+  typed with ``x`` for spaces) become ``#`` too; fewer stay, so codes such as ``E01`` do.
 * every e-mail address (or anything shaped like one: the ``@`` is the tell) becomes ``#``.
 
 Short numbers survive: error codes (``E01``, ``51``) and service codes (``A3``) are what editors
@@ -38,6 +40,8 @@ STOP_CHARS = frozenset(
 # An e-mail address, or anything shaped like one. Runs on folded text (NFKC, lower case).
 # (Numbers are masked first: a # may stand in it.)
 _EMAIL = re.compile(r"[a-z0-9._%+\-#]*@[a-z0-9\-#]+(?:\.[a-z0-9\-#]+)*")
+# What is left after the first pass: digits in groups of four or fewer, letters between them.
+_LETTERED = re.compile(r"\d(?:[^\w#]*+[a-z]?[^\w#]*+\d){10,}")
 _SPACES = re.compile(r"\s+")
 _LATIN_HYPHEN = re.compile(r"(?<=[a-z])[-\u2010\u2011](?=[a-z])")  # wi-fi is wifi
 
@@ -88,7 +92,8 @@ def _mask_numbers(text: str) -> str:
 
 def mask(text: str) -> str:
     """``text`` folded (NFKC, lower case), with numbers and e-mail addresses replaced by #."""
-    return _EMAIL.sub(MASK, _mask_numbers(unicodedata.normalize("NFC", text)))
+    masked = _mask_numbers(unicodedata.normalize("NFC", text))
+    return _EMAIL.sub(MASK, _LETTERED.sub(MASK, masked))
 
 
 def _words(text: str) -> str:

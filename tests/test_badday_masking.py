@@ -123,6 +123,9 @@ def test_the_reported_leaks_are_masked():
         "壹叁捌零零壹叁捌零零零",
         "一三八 0013 八〇〇〇",
         "１３８、００１３、８０００",
+        "138a0013b8000",  # letters between digits
+        "6222x0212x3456x7890",
+        "138 a 0013 b 8000",
     ):
         assert _digits_left(gap_text(f"卡号{typed}刷不了")) == 0, typed
 
@@ -130,6 +133,7 @@ def test_the_reported_leaks_are_masked():
 def test_words_codes_and_short_numbers_still_survive():
     assert gap_text("刷卡提示 51 和 E01，服务码 A3") == "刷卡提示 51 和 e01 服务码 a3"
     assert gap_text("连不上 Wi-Fi 两次") == "连不上 wifi 两次"
+    assert gap_text("5g 卡 a3 b2 e01 返回码 51") == "5g 卡 a3 b2 e01 返回码 51"
 
 
 def test_masking_reads_no_search_internals():
