@@ -265,10 +265,14 @@ def _claim_spooled() -> Counter[Key]:
 def _flush_at_exit() -> None:
     # Waits for a flush still writing on the background thread, then writes the rest; what the
     # database cannot take now goes to the spool for the next process.
+    from helpcenter.deadline import budget
+
     if _flushing.acquire(timeout=settings.DB_TIMEOUT_SECONDS * 3):
         try:
             if _pending:
-                _flush()
+                # Bounded like every other write: a stalled database sends the rest to the spool.
+                with budget(settings.DB_TIMEOUT_SECONDS, fail_fast=False):
+                    _flush()
             with _lock:
                 left = dict(_pending)
                 _pending.clear()
