@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import DatabaseError, InterfaceError
+from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -62,7 +62,8 @@ def _note_database_failure(sender, request=None, **kwargs) -> None:
     import sys
 
     exc = sys.exc_info()[1]
-    if isinstance(exc, DatabaseError | InterfaceError):
+    # Down, gone, past its deadline, locked, or not migrated; not a bug such as an IntegrityError.
+    if isinstance(exc, OperationalError | InterfaceError | ProgrammingError):
         _failed.database = True
 
 
