@@ -18,6 +18,7 @@ features the site never uses.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 
@@ -59,8 +60,6 @@ _failed = threading.local()
 
 
 def _note_database_failure(sender, request=None, **kwargs) -> None:
-    import sys
-
     exc = sys.exc_info()[1]
     # Down, gone, past its deadline, locked, or not migrated; not a bug such as an IntegrityError.
     if isinstance(exc, OperationalError | InterfaceError | ProgrammingError):
