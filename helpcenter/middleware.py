@@ -100,7 +100,6 @@ PERMISSIONS_POLICY = ", ".join(
         "geolocation",
         "gyroscope",
         "hid",
-        "interest-cohort",
         "magnetometer",
         "microphone",
         "midi",
