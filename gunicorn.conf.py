@@ -22,6 +22,8 @@ errorlog = "-"
 # Method and path only: no query string (what merchants search for, ?feedback= after a vote)
 # and no User-Agent, so the log never links a visitor to what they searched or voted.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# CR, LF, ESC and other control characters of a path are escaped: one request, one plain line.
+logger_class = "helpcenter.accesslog.SafeAccessLogger"
 # The TLS proxy in front is the only peer allowed to say the request came over https
 # (Django checks the same list itself: DJANGO_TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

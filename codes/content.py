@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -318,8 +318,25 @@ def load_codebook(library: Library) -> CodeBook:
     return result(entries, by_code)
 
 
+_last_good: dict[Path, CodeBook] = {}
+LAST_GOOD_NOTE = "网站仍在使用 codes.yaml 上一次正确保存的版本，改好后自动生效"
+
+
 def get_codebook(library: Library) -> CodeBook:
-    return library.derive("codes", load_codebook)
+    """The codes of this library; while codes.yaml is broken (an editor's half-written save),
+    the last book that loaded, with the new file's problems attached for the check."""
+    return library.derive("codes", _codebook_or_last_good)
+
+
+def _codebook_or_last_good(library: Library) -> CodeBook:
+    book = load_codebook(library)
+    if book.entries:
+        _last_good[book.source] = book
+        return book
+    kept = _last_good.get(book.source)
+    if kept is None:
+        return book
+    return replace(kept, problems=(*book.problems, Problem(book.source, 0, LAST_GOOD_NOTE)))
 
 
 # The assistant's service codes (Z1, C1, …) look like response codes. The triage app says which

@@ -6,6 +6,7 @@ Every problem names the file and line so an editor can fix it without reading co
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 from urllib.parse import unquote, urlsplit
@@ -17,6 +18,7 @@ from django.urls import Resolver404, resolve
 
 from guides.content import Guide, Library
 from guides.library import get_library
+from guides.markup import INVISIBLE, UNSAFE_SCHEMES, unsafe_address
 from guides.problems import Problem
 from guides.residue import LINK, in_code, residue_problems
 
@@ -25,6 +27,22 @@ logger = logging.getLogger(__name__)
 REQUIRED_SECTIONS = ("symptoms", "causes", "when-to-contact", "prevention", "faq")
 MIN_SECTIONS = 5
 ASCII_ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# A link, image, reference definition or attribute whose address runs code: an error, and
+# guides.markup drops it from the page.
+UNSAFE_LINK = re.compile(
+    r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|=\s*[\"']?|<)\s*(" + "|".join(UNSAFE_SCHEMES) + r")\s*:",
+    re.IGNORECASE,
+)
+
+
+def _source_lines(guide: Guide) -> list[str]:
+    """The guide's file as it is now. A guide kept at its last good version may have a broken
+    file (not UTF-8, unreadable, gone): the loader has reported that; check what can be read."""
+    try:
+        return guide.path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def check_guide(guide: Guide, library: Library) -> list[Problem]:
@@ -54,9 +72,20 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
                 )
             )
 
-    lines = guide.path.read_text(encoding="utf-8").splitlines()
+    lines = _source_lines(guide)
     for number, line in enumerate(lines[guide.body_line - 1 :], start=guide.body_line):
+        unsafe = UNSAFE_LINK.search(INVISIBLE.sub("", html.unescape(html.unescape(line))))
+        if unsafe:
+            problems.append(
+                Problem(
+                    guide.path,
+                    number,
+                    f"不安全的链接（{unsafe.group(1).lower()}:）：网站不会发布它，请删掉",
+                )
+            )
         for match in LINK.finditer(line):
+            if unsafe_address(match.group(1)):
+                continue  # reported above
             message = _check_link(match.group(1), guide, library)
             if message:
                 problems.append(Problem(guide.path, number, message))
@@ -73,7 +102,7 @@ def check_guide(guide: Guide, library: Library) -> list[Problem]:
 
 
 def _line_of(guide: Guide, text: str) -> int:
-    lines = guide.path.read_text(encoding="utf-8").splitlines()
+    lines = _source_lines(guide)
     for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith("#") and text in line:
             return number
@@ -125,7 +154,7 @@ def overdue_reviews(library: Library, *, today: dt.date | None = None) -> list[G
 
 def _review_problem(guide: Guide) -> Problem:
     # A warning, not an error: an old review does not make a guide wrong, only unchecked.
-    lines = guide.path.read_text(encoding="utf-8").splitlines()[: guide.body_line]
+    lines = _source_lines(guide)[: guide.body_line]
     line = next((n for n, text in enumerate(lines, 1) if text.startswith("reviewed:")), 2)
     if guide.reviewed is None:
         message = "没有写 reviewed（最近核实日期）：核实内容后在 front matter 写 reviewed: 日期"

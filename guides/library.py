@@ -6,6 +6,7 @@ happens at most every ``CONTENT_CHECK_SECONDS``.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -25,16 +26,24 @@ def _signature(root: Path) -> tuple:
     entries = []
     for folder in (root, root / "guides"):
         try:
-            with_stats = [(e.path, e.stat().st_mtime_ns, e.stat().st_size) for e in _scan(folder)]
-        except FileNotFoundError:
-            with_stats = []
+            found = _scan(folder)
+        except OSError:
+            found = []
+        with_stats = []
+        for entry in found:
+            try:  # a file deleted since the scan listed it is simply not there
+                stat = entry.stat()
+            except OSError:
+                continue
+            with_stats.append((entry.path, stat.st_mtime_ns, stat.st_size))
         entries.extend(sorted(with_stats))
     return tuple(entries)
 
 
 def _scan(folder: Path) -> Iterable:
     with os.scandir(folder) as it:
-        return [e for e in it if e.is_file() and e.name.endswith((".md", ".yaml", ".yml"))]
+        # A folder named x.md is listed too (the loader reports it), as is a file we may not read.
+        return [e for e in it if e.name.endswith((".md", ".yaml", ".yml"))]
 
 
 _lock = threading.Lock()
@@ -57,6 +66,13 @@ def get_library() -> Library:
         signature = _signature(root)
         if _cached is None or _cached[0] != root or _cached[1] != signature:
             previous = _cached[2] if _cached and _cached[0] == root else None
-            _cached = (root, signature, load_library(root, previous))
+            try:
+                loaded = load_library(root, previous)
+            except Exception:  # never expected; the last good library serves meanwhile
+                if previous is None:
+                    raise
+                logging.getLogger(__name__).exception("content could not be loaded")
+                loaded = previous
+            _cached = (root, signature, loaded)
         _checked_at = now
         return _cached[2]

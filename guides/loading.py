@@ -20,7 +20,7 @@ import yaml
 from guides import yaml_lines
 from guides.channels import load_channels
 from guides.content import Category, Guide, Library, collector_paused
-from guides.problems import Problems
+from guides.problems import Problem, Problems
 from guides.render_cache import RenderCache, render_folder
 from guides.yaml_lines import line_of
 
@@ -42,6 +42,10 @@ FRONT_MATTER_FIELDS = {
 # Said of a broken file whose last good version is still served.
 LAST_GOOD_NOTE = "网站仍在使用这个文件上一次正确保存的版本，改好后自动生效"
 REQUIRED_FIELDS = ("title", "summary", "category", "keywords", "updated")
+
+
+def unreadable(exc: BaseException) -> str:
+    return f"读不了这个文件（{type(exc).__name__}）"
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -244,7 +248,11 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
     renders = RenderCache(render_folder())
     guides: dict[str, Guide] = {}
     for path in sorted((root / "guides").glob("*.md")):
-        guide = load_guide(path, problems, renders)
+        try:
+            guide = load_guide(path, problems, renders)
+        except Exception as exc:  # one file's fault stays with that file (a folder, gone…)
+            problems.add(path, 0, unreadable(exc))
+            guide = None
         if guide is None and path in kept_guides:
             guide = kept_guides[path]
             problems.add(path, 0, LAST_GOOD_NOTE)
@@ -280,11 +288,13 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
         channels=channels,
         synonyms=synonyms,
         errors=tuple(problems.items),
-        version=_version(root, renders.seen),
+        version=_version(root, renders.seen, problems.items),
     )
 
 
-def _version(root: Path, guide_digests: list[tuple[str, str]]) -> str:
+def _version(root: Path, guide_digests: list[tuple[str, str]], problems: list[Problem] = ()) -> str:
+    """The files as read, and what was wrong with them: a folder named x.md or an unreadable
+    file changes no text but is a different state of the content (the check is cached by it)."""
     digest = hashlib.sha256()
     for path in sorted(root.glob("*.y*ml")):  # the small files: read again, a few KB
         digest.update(path.name.encode())
@@ -292,4 +302,6 @@ def _version(root: Path, guide_digests: list[tuple[str, str]]) -> str:
             digest.update(path.read_bytes())
     for name, text_digest in sorted(guide_digests):
         digest.update(f"{name}\x1f{text_digest}\x1e".encode())
+    for problem in problems:
+        digest.update(f"{problem.path.name}\x1f{problem.line}\x1f{problem.message}\x1e".encode())
     return digest.hexdigest()[:12]

@@ -4,13 +4,18 @@ Trust boundary. The Markdown under ``content/`` is committed by editors and revi
 is trusted to choose structure (headings, lists, tables, admonitions, links). It is not
 trusted to carry raw HTML: editors paste from the web, and a pasted ``<script>`` or tracking
 pixel must not reach a merchant. Raw HTML blocks and inline tags are therefore escaped and
-shown as text, never rendered. Nothing a visitor sends ever passes through here: search
+shown as text, never rendered. Links and images whose address would run code or smuggle a
+document (``javascript:``, ``vbscript:``, ``data:``, however cased, spaced or entity-encoded),
+and ``on…`` attributes set through ``{: …}``, are dropped from the HTML; the content check
+reports them as errors. Nothing a visitor sends ever passes through here: search
 queries and triage input are escaped by Django's templates (or, for highlighted snippets, by
 ``search.snippets.highlight``, which escapes before it marks).
 """
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -60,9 +65,34 @@ class _SectionCollector(Treeprocessor):
         )
 
 
+UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def unsafe_address(value: str) -> bool:
+    """Would a browser run (or open as a document) this link or image address?"""
+    folded = INVISIBLE.sub("", html.unescape(html.unescape(value))).lower()
+    return folded.startswith(tuple(f"{scheme}:" for scheme in UNSAFE_SCHEMES))
+
+
+class _UnsafeLinks(Treeprocessor):
+    """Drops addresses that run code and event-handler attributes (see the module docstring)."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for name, value in list(element.attrib.items()):
+                if name.lower().startswith("on") or (
+                    name.lower() in ("href", "src", "action", "formaction", "xlink:href")
+                    and unsafe_address(value)
+                ):
+                    del element.attrib[name]
+
+
 class _Sections(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_SectionCollector(md), "help_sections", 1)
+        # After inline links and attr_list have set every attribute.
+        md.treeprocessors.register(_UnsafeLinks(md), "help_unsafe_links", 0)
         # Raw HTML is escaped, not rendered (see the module docstring).
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

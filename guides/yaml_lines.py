@@ -76,6 +76,8 @@ def load(path: Path) -> tuple[Any, list[tuple[int, str]]]:
         return None, [(0, "文件不存在")]
     except UnicodeDecodeError:
         return None, [(0, "文件不是 UTF-8 编码")]
+    except OSError as exc:  # a folder of that name, no permission to read it
+        return None, [(0, f"读不了这个文件（{type(exc).__name__}）")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         # The first line of PyYAML's message says what it expected; the rest repeats the mark.

@@ -179,10 +179,27 @@ def _keep(response: HttpResponse) -> _Rendered:
     return _Rendered(response.status_code, body, encoded, headers)
 
 
+def _accepted(header: str) -> dict[str, float]:
+    """Accept-Encoding as {coding: q}; ``br;q=0`` means "not brotli" (RFC 9110 12.5.3)."""
+    found: dict[str, float] = {}
+    for part in header[:500].lower().split(","):
+        name, _, params = part.partition(";")
+        q = 1.0
+        match = re.search(r"\bq\s*=\s*([0-9.]+)", params)
+        if match:
+            try:
+                q = float(match.group(1))
+            except ValueError:
+                q = 0.0
+        if name.strip():
+            found[name.strip()] = q
+    return found
+
+
 def _encoding(request: HttpRequest, rendered: _Rendered) -> str:
-    accepted = request.headers.get("Accept-Encoding", "")
+    accepted = _accepted(request.headers.get("Accept-Encoding", ""))
     for name in ("br", "gzip"):
-        if name in rendered.encoded and re.search(rf"\b{name}\b", accepted):
+        if name in rendered.encoded and accepted.get(name, accepted.get("*", 0.0)) > 0:
             return name
     return ""
 
@@ -203,6 +220,8 @@ def _replay(request: HttpRequest, rendered: _Rendered) -> HttpResponse:
 
 def _drop_body(response: HttpResponse) -> None:
     """The headers of the GET, without its body (not every server drops it for HEAD)."""
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()  # a TemplateResponse (the sitemap) renders late
     length = response.get("Content-Length") or str(len(response.content))
     response.content = b""
     response["Content-Length"] = length
@@ -268,6 +287,16 @@ def current_version() -> str:
 MEMORY_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 
 
+def _memory_key(request: HttpRequest) -> tuple:
+    """The URL as the site sees it (path and query, never SCRIPT_NAME or the Host) and the
+    request headers a page may vary on."""
+    return (
+        request.path_info,
+        request.META.get("QUERY_STRING", ""),
+        *(request.headers.get(h, "") for h in MEMORY_HEADERS),
+    )
+
+
 def page_memory(get_response: Callable) -> Callable:
     """Serve public pages from memory, skipping the view and the middleware inside this one.
 
@@ -279,8 +308,10 @@ def page_memory(get_response: Callable) -> Callable:
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return get_response(request)
+        # A Host outside ALLOWED_HOSTS gets the 400 page, kept page or not (raises here).
+        request.get_host()
         version = current_version()
-        key = (request.get_full_path(), *(request.headers.get(h, "") for h in MEMORY_HEADERS))
+        key = _memory_key(request)
         rendered = memory.get(version, key)
         if rendered is not None:
             etag = dict(rendered.headers).get("ETag", "")
@@ -292,6 +323,9 @@ def page_memory(get_response: Callable) -> Callable:
         if (
             getattr(response, "keep_in_memory", False)
             and request.method == "GET"
+            # A page rendered under another script prefix (a forwarded SCRIPT_NAME) carries
+            # links for it: serve it to that request only, never keep it for everyone.
+            and request.META.get("SCRIPT_NAME", "") == (settings.FORCE_SCRIPT_NAME or "")
             # Never replay a cookie or a per-visitor answer to everyone (belt and braces:
             # public views touch neither the session nor the CSRF token).
             and not response.cookies

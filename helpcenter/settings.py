@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "helpcenter",
+    "database",
     "search",
     "guides",
     "triage",
@@ -63,10 +64,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "helpcenter.middleware.trusted_proxy_headers",
     "django.middleware.security.SecurityMiddleware",
+    "helpcenter.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # Public pages from memory: before sessions, auth and CSRF, which such pages never use.
     "helpcenter.caching.page_memory",
+    # Below it, every database call has a deadline; a request failed by the database is a 503.
+    "database.middleware.database_deadline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -21,6 +21,7 @@ from helpcenter.caching import content_version
 logger = logging.getLogger(__name__)
 
 _reports: dict[str, Callable[[], Any]] = {}
+_probes: dict[str, Callable[[], tuple[str, Any]]] = {}
 _errors: tuple[str, list[str]] | None = None
 _lock = threading.Lock()
 
@@ -30,8 +31,32 @@ def register_report(name: str, report: Callable[[], Any]) -> None:
     _reports[name] = report
 
 
+def register_probe(name: str, probe: Callable[[], tuple[str, Any]]) -> None:
+    """Add a part that can be unwell: ``probe`` answers (problem name or "", details) within
+    about a second and never raises (the database app registers "database")."""
+    _probes[name] = probe
+
+
+def probes() -> tuple[list[str], dict[str, Any]]:
+    """The problems the registered probes name, and each probe's details under its name."""
+    problems, details = [], {}
+    for name, probe in _probes.items():
+        problem, details[name] = probe()
+        if problem:
+            problems.append(problem)
+    return problems, details
+
+
 def reports() -> dict[str, Any]:
-    return {name: report() for name, report in _reports.items()}
+    """Each app's lines; one that fails is logged and answers None (/healthz never a 500)."""
+    answers = {}
+    for name, report in _reports.items():
+        try:
+            answers[name] = report()
+        except Exception:
+            logger.exception("health report %s failed", name)
+            answers[name] = None
+    return answers
 
 
 def content_errors() -> list[str]:
@@ -44,7 +69,11 @@ def content_errors() -> list[str]:
     version = content_version()
     with _lock:
         if _errors is None or _errors[0] != version:
-            found = [m.msg for m in checks.run_checks(tags=["content"]) if m.is_serious()]
+            try:
+                found = [m.msg for m in checks.run_checks(tags=["content"]) if m.is_serious()]
+            except Exception as exc:  # the check itself failed on a file: say so, never a 500
+                logger.exception("content check failed")
+                found = [f"内容检查没有完成：{type(exc).__name__}"]
             for error in found:
                 logger.error("content: %s", error)
             _errors = (version, found)

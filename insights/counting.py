@@ -114,7 +114,8 @@ def _flush() -> int:
         return 0
     try:
         return _write(batch)
-    except Exception:
+    except Exception as exc:
+        _tell_the_breaker(exc)
         kept = _put_back(batch)
         logger.warning(
             "insights: the database could not take %d events; %d wait for the next try, "
@@ -125,6 +126,15 @@ def _flush() -> int:
             exc_info=True,
         )
         return 0
+
+
+def _tell_the_breaker(exc: Exception) -> None:
+    """A write that met a lock, or the database away: /healthz and the staff pages hear it."""
+    from database.health import is_lock_error, mark_database_down, mark_database_slow
+
+    mark_database_down()
+    if is_lock_error(exc):
+        mark_database_slow()
 
 
 def _put_back(batch: dict[Key, int]) -> int:
@@ -191,10 +201,15 @@ def _ensure_flusher() -> None:
 
 
 def _flush_forever() -> None:
+    from database.deadline import budget
+
     while True:
         _wake.wait(timeout=settings.INSIGHTS_FLUSH_SECONDS)
         _wake.clear()
-        flush()
+        # Each call of the batch gets the request's budget: a stalled database costs this
+        # thread that long, then the batch waits in memory for the next try.
+        with budget(settings.DB_TIMEOUT_SECONDS, fail_fast=False):
+            flush()
         # This thread's own connection: closed, so a stopped database is retried afresh.
         connections.close_all()
 
@@ -250,10 +265,14 @@ def _claim_spooled() -> Counter[Key]:
 def _flush_at_exit() -> None:
     # Waits for a flush still writing on the background thread, then writes the rest; what the
     # database cannot take now goes to the spool for the next process.
+    from database.deadline import budget
+
     if _flushing.acquire(timeout=settings.DB_TIMEOUT_SECONDS * 3):
         try:
             if _pending:
-                _flush()
+                # Bounded like every other write: a stalled database sends the rest to the spool.
+                with budget(settings.DB_TIMEOUT_SECONDS, fail_fast=False):
+                    _flush()
             with _lock:
                 left = dict(_pending)
                 _pending.clear()

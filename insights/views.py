@@ -9,17 +9,14 @@ Text a visitor typed reaches storage only through ``insights.masking``.
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import user_passes_test
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from guides.content import Guide, Library
 from guides.library import get_library
-from helpcenter.anonymous import anonymous_write, client_address, refusal
+from helpcenter.anonymous import anonymous_write, client_key, counts, refusal
 from helpcenter.http import HtmxHttpRequest
 from helpcenter.views import bad_request
 from insights import events, report
@@ -241,10 +238,7 @@ def staff_csv(request: HttpRequest, table: str) -> HttpResponse:
 
 
 def _failure_key(request: HttpRequest) -> str:
-    client = hmac.new(
-        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
-    ).hexdigest()[:24]
-    return f"login-failures:{client}"
+    return f"login-failures:{client_key(request)}"
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -262,18 +256,22 @@ def login(request: HttpRequest) -> HttpResponse:
         template_name="registration/login.html", authentication_form=StaffLoginForm
     )
     if request.method == "POST":
+        # A try is counted before the password is checked (in this process's memory, under a
+        # lock: concurrent tries cannot race past the limit, and the count holds while the
+        # database is away); a login that succeeds gives its try back.
         key = _failure_key(request)
-        try:
-            failures = cache.get(key, 0)
-        except Exception:  # the cache lives in the database; without it, no login either
-            return render(request, "registration/login.html", {"unavailable": True}, status=503)
-        if failures >= allowed:
+        wait = counts.take(key, allowed=allowed, window=window)
+        if wait:
             response = render(request, "registration/login.html", {"wait": window}, status=429)
-            response["Retry-After"] = str(window)
+            response["Retry-After"] = str(wait)
             return response
-        response = view(request)
-        if response.status_code == 200:  # the form came back: the attempt failed
-            cache.set(key, failures + 1, timeout=window)
+        try:
+            response = view(request)
+        except DatabaseError:  # down, or past its deadline (database.deadline)
+            counts.give_back(key, allowed=allowed, window=window)
+            return render(request, "registration/login.html", {"unavailable": True}, status=503)
+        if response.status_code != 200:  # not the form again: the login succeeded
+            counts.give_back(key, allowed=allowed, window=window)
         return response
     return view(request)
 

@@ -35,14 +35,17 @@ def _fresh_library(_shipped_library):
     own (get_library sees the other folder and loads it)."""
     from django.core.cache import cache
 
+    from database import health
     from guides import library as guides_library
-    from helpcenter import caching
+    from helpcenter import anonymous, caching
     from triage import loading as triage_loading
 
     guides_library._cached = _shipped_library
     caching.memory.clear()  # rendered pages kept from another test's content or settings
     triage_loading._last_good.clear()
-    cache.clear()  # the rate limits' counts (in memory in tests)
+    cache.clear()
+    anonymous.counts.clear()  # the rate limits' counts (in each process's memory)
+    health.mark_database_up()  # the breaker, tripped by another test's outage
     yield
     guides_library._cached = _shipped_library
     caching.memory.clear()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from codes.content import RETRY, WHO, get_codebook, load_codebook, normalize_code
 from guides import loading as guides_loading
@@ -245,3 +246,24 @@ def test_normalize_code_folds_case_spaces_and_full_width(typed, expected):
 
 def test_normalize_code_is_bounded():
     assert len(normalize_code("9" * 10_000)) == 16
+
+
+def _client() -> Client:
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("broken", [b"codes: [\n", b"\xff\xfe", b"", None])
+def test_a_broken_codes_file_keeps_its_last_good_version(content_dir, broken):
+    client = _client()
+    assert client.get("/codes/51/").status_code == 200
+    path = content_dir / "codes.yaml"
+    if broken is None:
+        path.unlink()
+        path.mkdir()  # a folder where the file was
+    else:
+        path.write_bytes(broken)
+    assert client.get("/codes/51/").status_code == 200
+    assert client.get("/codes/jump/?code=51").status_code in (301, 302)
+    body = client.get("/healthz").json()
+    assert any("codes.yaml" in e and "上一次正确保存" in e for e in body["content_errors"]), body

@@ -6,6 +6,7 @@ import pytest
 from django.core import checks as django_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import Client
 
 from guides.checks import check_library, overdue_reviews
 from guides.library import get_library
@@ -166,3 +167,30 @@ def test_review_warning_fails_manage_py_check_at_warning_level(content_dir):
     call_command("check")  # a warning alone does not fail the default level
     with pytest.raises(SystemCheckError, match=r"never-checked.md:\d+: 没有写 reviewed"):
         call_command("check", fail_level="WARNING")
+
+
+UNSAFE = [
+    "[点这里](javascript:alert(1))",
+    "[点这里](JaVaScRiPt:alert(1))",
+    "[点这里]( java\tscript:alert(1))",
+    "[点这里](java&#115;cript:alert(1))",
+    "![图](data:image/svg+xml;base64,PHN2Zz4=)",
+    "[点这里](vbscript:msgbox(1))",
+    "[点这里][r]\n\n[r]: javascript:alert(1)",
+    '[点这里](/guides/sign-in-after-power-off/){: href="javascript:alert(1)"}',
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", UNSAFE)
+def test_javascript_data_and_vbscript_links_are_errors_and_never_published(content_dir, link):
+    from guides.checks import check_library
+    from guides.library import get_library
+
+    write_guide(content_dir, "unsafe-link", body=VALID_BODY + f"\n\n{link}\n")
+    html = Client().get("/guides/unsafe-link/").content.decode().lower()
+    for scheme in ("javascript:", "vbscript:", "data:image"):
+        assert scheme not in html, link
+    assert "java&#115;cript" not in html
+    problems = [p for p in check_library(get_library()) if p.path.stem == "unsafe-link"]
+    assert any(p.serious and "不安全的链接" in p.message for p in problems), problems

@@ -1,4 +1,4 @@
-"""helpcenter/yaml_lines.py: YAML that keeps lines for editors and never raises."""
+"""guides/yaml_lines.py: YAML that keeps lines for editors and never raises."""
 
 from guides import yaml_lines
 

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.test import Client
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -75,3 +78,15 @@ def test_forwarded_proto_from_the_proxy_counts_as_https(client, settings):
     response = client.get("/", headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 200
     assert "Strict-Transport-Security" in response.headers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/guides/sign-in-after-power-off/", "/staff/login/"])
+def test_every_answer_carries_a_permissions_policy(url):
+    client = Client()
+    for _ in range(2):  # rendered, then from memory
+        policy = client.get(url)["Permissions-Policy"]
+        assert "geolocation=()" in policy and "microphone=()" in policy
+        assert "payment=()" in policy and "usb=()" in policy
+        # A photo upload (a file input with capture) needs no permission; camera is left out.
+        assert "camera" not in policy

@@ -71,7 +71,7 @@ def test_proxy_https_header_is_trusted_and_gets_hsts(server):
     assert "max-age=31536000" in headers["Strict-Transport-Security"]
 
 
-def test_a_vote_is_limited_through_the_shared_cache_that_migrate_created(server, serve_dir):
+def test_a_vote_is_limited_in_memory_and_leaves_nothing_in_the_cache_table(server, serve_dir):
     import sqlite3
 
     status, _, _ = fetch(
@@ -83,6 +83,6 @@ def test_a_vote_is_limited_through_the_shared_cache_that_migrate_created(server,
     assert status == 200  # the thanks page, after the redirect
     with sqlite3.connect(serve_dir / "db.sqlite3") as db:
         (rows,) = db.execute("SELECT COUNT(*) FROM helpcenter_cache").fetchone()
-    assert rows >= 1  # the per-client count lives where every worker and instance sees it
-    log = "".join(p.read_text() for p in serve_dir.glob("gunicorn-*.log"))
-    assert "limiting locally" not in log
+    # The per-client count lives in the worker's memory (no database on a vote's path), so no
+    # hashed address is left in the database to expire.
+    assert rows == 0
