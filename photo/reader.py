@@ -1,0 +1,93 @@
+"""Reading the text of a photo: rapidocr's PP-OCR models on onnxruntime, once per process.
+
+Why once per process and not one shared reader process: a worker that loads the models holds
+about 130 MB more (measured by ``bench/bench_photo.py``; the wheel's models are 31 MB, the rest
+is onnxruntime's sessions and buffers), and only when it has read a photo: the models load on
+the first photo a worker reads (about 1 s), never at start. A shared reader would hold them
+once, but it would be another process to start, watch, restart and talk to over a socket with
+the photo's bytes in flight, and a crashed reader would take the feature down for every worker.
+On the 2-core hosts this runs on, the number of photos read at once is bounded across all
+workers anyway (``photo.slots``), so at most that many readers are busy; the memory is the
+price of keeping the site one kind of process.
+
+The models run with ``PHOTO_THREADS`` onnxruntime threads; the detector looks at the photo at
+``PHOTO_DETECT_SIDE`` pixels on its longest side (a terminal's text is large), which is most
+of the time a photo costs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    score: float
+
+
+def engine():
+    """The OCR engine of this process, loaded on first use."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            from rapidocr import RapidOCR  # heavy: only a process that reads photos pays
+
+            threads = settings.PHOTO_THREADS
+            _engine = RapidOCR(
+                params={
+                    "Global.log_level": "warning",
+                    "Global.use_cls": False,  # a screen photo is never upside down
+                    "Det.limit_type": "max",
+                    "Det.limit_side_len": settings.PHOTO_DETECT_SIDE,
+                    "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                }
+            )
+            logger.info("photo reader loaded (%s threads)", threads)
+    return _engine
+
+
+def loaded() -> bool:
+    return _engine is not None
+
+
+def read(pixels: np.ndarray) -> tuple[Line, ...]:
+    """The text of an RGB photo, as lines from top to bottom (boxes on one row joined)."""
+    result = engine()(np.ascontiguousarray(pixels[:, :, ::-1]))  # the engine wants BGR
+    if not result.txts:
+        return ()
+    boxes = []
+    for box, text, score in zip(result.boxes, result.txts, result.scores, strict=False):
+        ys = [p[1] for p in box]
+        xs = [p[0] for p in box]
+        boxes.append((min(ys), max(ys), min(xs), text.strip(), float(score)))
+    boxes.sort()
+    rows: list[list[tuple]] = []
+    for box in boxes:
+        top, bottom = box[0], box[1]
+        if rows:
+            row_top = min(b[0] for b in rows[-1])
+            row_bottom = max(b[1] for b in rows[-1])
+            overlap = min(bottom, row_bottom) - max(top, row_top)
+            if overlap > 0.5 * min(bottom - top, row_bottom - row_top):
+                rows[-1].append(box)
+                continue
+        rows.append([box])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda b: b[2])
+        text = " ".join(b[3] for b in row if b[3])
+        if text:
+            lines.append(Line(text, min(b[4] for b in row)))
+    return tuple(lines)
