@@ -31,7 +31,9 @@ SLOW_NETWORK_MS = 3000
 # Pages worth reading offline. Search results and free-text questions are not kept: they are
 # many, short-lived, and carry what the merchant typed.
 KEPT_PREFIXES = ("/guides/", "/categories/", "/codes/", "/triage/")
-NOT_KEPT_PREFIXES = ("/triage/ask/", "/triage/qr/")
+# /photo/ answers a POST (never kept: the worker leaves non-GET requests alone); its form page
+# is listed too, so a later prefix such as "/" cannot start keeping it.
+NOT_KEPT_PREFIXES = ("/triage/ask/", "/triage/qr/", "/photo/")
 # Only what pages load. The PNG icons are for installing to the home screen, not for reading.
 PRECACHED_SUFFIXES = (".css", ".js", ".svg")
 NGINX_ONLY = "errors/"  # nginx's own error pages and their stylesheet (deploy/nginx.conf)
