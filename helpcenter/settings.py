@@ -234,7 +234,7 @@ PHOTO_SLOTS_DIR = os.environ.get(
     "HELPCENTER_PHOTO_SLOTS_DIR", str(BASE_DIR / "var" / "photo-slots")
 )
 PHOTO_THREADS = int(os.environ.get("HELPCENTER_PHOTO_THREADS", str(min(2, os.cpu_count() or 1))))
-PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "960"))
+PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "736"))
 # Uploads stay in memory, never in a temporary file; a larger body is refused before it is read.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 64 * 1024

@@ -1,14 +1,15 @@
 """Reading the text of a photo: rapidocr's PP-OCR models on onnxruntime, once per process.
 
-Why once per process and not one shared reader process: a worker that loads the models holds
-about 130 MB more (measured by ``bench/bench_photo.py``; the wheel's models are 31 MB, the rest
-is onnxruntime's sessions and buffers), and only when it has read a photo: the models load on
-the first photo a worker reads (about 1 s), never at start. A shared reader would hold them
-once, but it would be another process to start, watch, restart and talk to over a socket with
-the photo's bytes in flight, and a crashed reader would take the feature down for every worker.
-On the 2-core hosts this runs on, the number of photos read at once is bounded across all
-workers anyway (``photo.slots``), so at most that many readers are busy; the memory is the
-price of keeping the site one kind of process.
+Why once per process and not one shared reader process: a worker that has read photos holds
+about 110-120 MB more than one that has not (measured by ``bench/bench_photo.py``; the wheel's
+models are 31 MB, the rest is onnxruntime's sessions and buffers), and only then: the models
+load on the first photo a worker reads (about 1 s), never at start, and never in gunicorn's
+master before it forks (onnxruntime's thread pools do not survive a fork). A shared reader
+would hold them once, but it would be another process to start, watch, restart and talk to
+over a socket with the photo's bytes in flight, and a crashed reader would take the feature
+down for every worker. The number of photos read at once is bounded across all workers
+anyway (``photo.slots``), so the CPU is shared the same way; what a deployer pays for one kind
+of process is memory: up to that much per worker. ``HELPCENTER_PHOTO=0`` pays nothing.
 
 The models run with ``PHOTO_THREADS`` onnxruntime threads; the detector looks at the photo at
 ``PHOTO_DETECT_SIDE`` pixels on its longest side (a terminal's text is large), which is most
@@ -17,6 +18,8 @@ of the time a photo costs.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import threading
 from dataclasses import dataclass
@@ -46,7 +49,7 @@ def engine():
             threads = settings.PHOTO_THREADS
             _engine = RapidOCR(
                 params={
-                    "Global.log_level": "warning",
+                    "Global.log_level": "error",  # not "no text found" for every blank photo
                     "Global.use_cls": False,  # a screen photo is never upside down
                     "Det.limit_type": "max",
                     "Det.limit_side_len": settings.PHOTO_DETECT_SIDE,
@@ -54,8 +57,21 @@ def engine():
                     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                 }
             )
+            # The models load on the first call: load them now, on a blank image.
+            _engine(np.full((32, 32, 3), 255, dtype=np.uint8))
             logger.info("photo reader loaded (%s threads)", threads)
     return _engine
+
+
+def _libc_trim():
+    """glibc's malloc_trim: hand the freed buffers of a read back to the system."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
+
+
+_trim = _libc_trim()
 
 
 def loaded() -> bool:
@@ -64,7 +80,14 @@ def loaded() -> bool:
 
 def read(pixels: np.ndarray) -> tuple[Line, ...]:
     """The text of an RGB photo, as lines from top to bottom (boxes on one row joined)."""
-    result = engine()(np.ascontiguousarray(pixels[:, :, ::-1]))  # the engine wants BGR
+    try:
+        result = engine()(np.ascontiguousarray(pixels[:, :, ::-1]))  # the engine wants BGR
+    finally:
+        # A read leaves ~200 MB of freed buffers that glibc keeps mapped in the worker; given
+        # back, a worker that has read photos holds ~110 MB more than one that has not, not
+        # ~300 MB (bench/bench_photo.py). It costs a few milliseconds.
+        if _trim is not None:
+            _trim(0)
     if not result.txts:
         return ()
     boxes = []
