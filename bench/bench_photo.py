@@ -271,9 +271,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--page-clients", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=1, help="HELPCENTER_PHOTO_THREADS")
     args = parser.parse_args()
     os.chdir(ROOT)
+    os.environ["HELPCENTER_PHOTO_THREADS"] = str(args.threads)  # this process and gunicorn
     with tempfile.TemporaryDirectory(prefix="bench-photo-") as tmp:
         folder = Path(tmp)
         in_process(folder)

@@ -119,7 +119,7 @@ def build(library: Library) -> ScreenIndex:
             if k and k not in by_key:
                 by_key[k] = (text, [])
                 url = f"{guide.url}#{anchor}"
-                screens.append(Screen(text, k, (), url, f"{guide.title}：{section.title}"))
+                screens.append(Screen(text, k, (), url, f"{guide.title} · {section.title}"))
     screens.sort(key=lambda s: (-len(s.key), s.key))
     return ScreenIndex(tuple(screens), tuple(problems))
 

@@ -233,7 +233,9 @@ PHOTO_WAIT_SECONDS = float(os.environ.get("HELPCENTER_PHOTO_WAIT_SECONDS", "4"))
 PHOTO_SLOTS_DIR = os.environ.get(
     "HELPCENTER_PHOTO_SLOTS_DIR", str(BASE_DIR / "var" / "photo-slots")
 )
-PHOTO_THREADS = int(os.environ.get("HELPCENTER_PHOTO_THREADS", str(min(2, os.cpu_count() or 1))))
+# One onnxruntime thread per read leaves the other core to pages; on 2 cores a photo is barely
+# slower than with two (bench/bench_photo.py --threads).
+PHOTO_THREADS = int(os.environ.get("HELPCENTER_PHOTO_THREADS", "1"))
 PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "736"))
 # Uploads stay in memory, never in a temporary file; a larger body is refused before it is read.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]

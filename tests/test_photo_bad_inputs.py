@@ -96,6 +96,14 @@ def test_a_png_claiming_20000_by_20000_pixels_is_refused_before_decoding(client,
     refused(post(client, png_claiming(20_000, 20_000), "big.png", "image/png"), 413, "像素太多")
 
 
+def test_a_png_with_corrupt_data(client):
+    whole = image_bytes("PNG")
+    start = whole.index(b"IDAT") + 8
+    flipped = bytes(b ^ 0x5A for b in whole[start : start + 40])
+    broken = whole[:start] + flipped + whole[start + 40 :]
+    refused(post(client, broken, "a.png", "image/png"), 400, "没有传完整")
+
+
 def test_a_png_over_40_megapixels_is_refused(client):
     refused(post(client, png_claiming(8_000, 6_000), "big.png", "image/png"), 413, "像素太多")
 
