@@ -1,7 +1,7 @@
 """Reading the text of a photo: rapidocr's PP-OCR models on onnxruntime, once per process.
 
-Why once per process and not one shared reader process: a worker that has read photos holds
-about 110-120 MB more than one that has not (measured by ``bench/bench_photo.py``; the wheel's
+Why once per process and not one shared reader process: a gunicorn worker that has read
+photos holds 130-180 MB more than one that has not (``bench/bench_photo.py``; the wheel's
 models are 31 MB, the rest is onnxruntime's sessions and buffers), and only then: the models
 load on the first photo a worker reads (about 1 s), never at start, and never in gunicorn's
 master before it forks (onnxruntime's thread pools do not survive a fork). A shared reader
@@ -84,8 +84,8 @@ def read(pixels: np.ndarray) -> tuple[Line, ...]:
         result = engine()(np.ascontiguousarray(pixels[:, :, ::-1]))  # the engine wants BGR
     finally:
         # A read leaves ~200 MB of freed buffers that glibc keeps mapped in the worker; given
-        # back, a worker that has read photos holds ~110 MB more than one that has not, not
-        # ~300 MB (bench/bench_photo.py). It costs a few milliseconds.
+        # back, a worker that has read photos holds 130-180 MB more than one that has not, not
+        # ~300 MB (bench/bench_photo.py). It costs well under a millisecond.
         if _trim is not None:
             _trim(0)
     if not result.txts:
