@@ -53,7 +53,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "vote": (10, 60),
     "event": (120, 60),
     # A photo of the screen (photo/): a merchant retakes one or two; each costs a second of CPU.
-    "photo": (6, 60),
+    "photo": (10, 60),
 }
 
 

@@ -18,6 +18,7 @@ answer, and the page shows what was read and what was found.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from codes.content import CodeBook
@@ -58,7 +59,7 @@ def known(book: CodeBook, raw: str) -> str:
 def find_codes(book: CodeBook, lines: list[str]) -> list[CodeHit]:
     hits: dict[str, CodeHit] = {}
     for line in lines:
-        text = line.upper().replace("０", "0")
+        text = unicodedata.normalize("NFKC", line).upper()  # full-width Ａ０ as A0
         for match in _LABELLED.finditer(text):
             raw = match.group(1) + match.group(2)
             code = known(book, raw)

@@ -32,6 +32,7 @@ def answer(lines: list[str]) -> str:
         (["MAC校验错，请重新签到", "返回码：AO"], "/codes/A0/"),  # O read for 0
         (["返回码:5I"], "/codes/51/"),  # I read for 1
         (["应答码 O5"], "/codes/05/"),
+        (["返回码：Ａ０"], "/codes/A0/"),  # full-width
         (["错误码 S5"], "/codes/55/"),
         (["交易失败", "余额不足 51"], "/codes/51/"),
         (["该卡已过期", "(54)"], "/codes/54/"),

@@ -40,7 +40,7 @@
   function sectionText(heading) {
     var text = [heading.firstChild ? heading.firstChild.textContent : heading.textContent];
     for (var el = heading.nextElementSibling; el && el.tagName !== "H2"; el = el.nextElementSibling) {
-      text.push(el.innerText);
+      if (!el.classList.contains("read-aloud")) text.push(el.innerText);
     }
     return text.join("\n");
   }
