@@ -139,7 +139,8 @@ def test_turned_off_the_page_says_so_and_no_reader_is_loaded(client, settings, m
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/triage/card-declined/", "/codes/QQ/", "/codes/jump/?code=QQ"]
+    "path",
+    ["/", "/triage/card-declined/", "/triage/code/?code=Q7", "/codes/QQ/", "/codes/jump/?code=QQ"],
 )
 def test_the_entry_points_link_to_the_photo_page(client, path):
     response = client.get(path)
