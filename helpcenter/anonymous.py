@@ -47,6 +47,8 @@ from django.views.decorators.csrf import csrf_exempt
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "vote": (10, 60),
     "event": (120, 60),
+    # A photo of the screen (photo/): a merchant retakes one or two; each costs a second of CPU.
+    "photo": (10, 60),
 }
 
 

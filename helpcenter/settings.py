@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "codes",
     "insights",
     "offline",
+    "photo",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,26 @@ SECURE_CSP = {
     # The service worker (/sw.js, offline reading); nothing else runs as a worker.
     "worker-src": [CSP.SELF],
 }
+
+# --- photos of the terminal's screen (photo/) ------------------------------------------------
+# HELPCENTER_PHOTO=0 turns the feature off: /photo/ says so and the reader is never loaded.
+PHOTO_ENABLED = env_flag("HELPCENTER_PHOTO", default=True)
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+# Photos read at once on this host, across all workers (photo/slots.py), and how long a photo
+# waits for a turn before the visitor is asked to try again (503, Retry-After).
+PHOTO_SLOTS = int(os.environ.get("HELPCENTER_PHOTO_SLOTS", "1"))
+PHOTO_WAIT_SECONDS = float(os.environ.get("HELPCENTER_PHOTO_WAIT_SECONDS", "4"))
+PHOTO_SLOTS_DIR = os.environ.get(
+    "HELPCENTER_PHOTO_SLOTS_DIR", str(BASE_DIR / "var" / "photo-slots")
+)
+# One onnxruntime thread per read leaves the other core to pages; on 2 cores a photo is barely
+# slower than with two (bench/bench_photo.py --threads).
+PHOTO_THREADS = int(os.environ.get("HELPCENTER_PHOTO_THREADS", "1"))
+PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "736"))
+# Uploads stay in memory, never in a temporary file; a larger body is refused before it is read.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 64 * 1024
 
 # --- insights: what editors see (insights/) ------------------------------------------------
 # Counters wait in each process's memory and are written every few seconds or events.

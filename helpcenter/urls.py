@@ -24,6 +24,7 @@ urlpatterns = [
     path("triage/", include("triage.urls")),
     path("", include("offline.urls")),
     path("codes/", include("codes.urls")),
+    path("photo/", include("photo.urls")),
     path("", include("insights.urls")),
     path("staff/admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),

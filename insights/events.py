@@ -22,6 +22,7 @@ outcome                   outcome id                 tree version
 solved / unsolved         outcome id                 tree version
 ask-hit / ask-empty                                  tree version
 code                      code
+photo                     matched code ("" = none)   (counted by photo/views.py)
 ========================  =========================  ==============================
 """
 

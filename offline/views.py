@@ -79,7 +79,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page()
 def offline_page(request: HttpRequest) -> HttpResponse:
-    """The same for everyone: the saved pages are listed in the browser by js/offline.js."""
+    """The same for everyone: the saved pages are listed in the browser by js/saved-pages.js."""
     library = get_library()
     return render(
         request,

@@ -31,9 +31,10 @@ MAX_PAGES = 30
 SLOW_NETWORK_MS = 3000
 # Pages worth reading offline (URL names; their prefixes come from the URLconf). Search
 # results and free-text questions are not kept: they are many, short-lived, and carry what the
-# merchant typed.
+# merchant typed. /photo/ answers a POST (never kept: the worker leaves non-GET requests
+# alone); its form page is listed too, so a later prefix such as "/" cannot start keeping it.
 KEPT = (("guides:guide", "x"), ("guides:category", "x"), ("codes:card", "x"), ("triage:start",))
-NOT_KEPT = (("triage:ask",), ("triage:qr",))
+NOT_KEPT = (("triage:ask",), ("triage:qr",), ("photo:photo",))
 # Only what pages load. The PNG icons are for installing to the home screen, not for reading.
 PRECACHED_SUFFIXES = (".css", ".js", ".svg")
 NGINX_ONLY = "errors/"  # nginx's own error pages and their stylesheet (deploy/nginx.conf)

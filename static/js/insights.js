@@ -1,10 +1,9 @@
-// Counts for editors (insights/): which guides are read, how far the assistant gets, what
-// search finds. One small same-origin POST per page or step, sent with navigator.sendBeacon so
-// it never delays anything; it carries what the URL already says, nothing about the visitor.
+// Counts for editors (insights/): one same-origin sendBeacon per page or step, carrying what the
+// URL already says and nothing about the visitor.
 (function () {
   "use strict";
 
-  // Addresses from the page (templates/_base.html builds them with the URLconf).
+  // Addresses from the page (built with the URLconf in _base.html).
   var urls = (document.currentScript || {}).dataset || {};
   if (!urls.event) return;  // a page without the addresses counts nothing
   var ENDPOINT = urls.event;

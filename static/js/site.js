@@ -41,9 +41,7 @@
     }
   });
 
-  // "Open now" from the hours the page carries (data-open-hours), in the content's time zone:
-  // cached pages stay true at any hour. Hours: [{"days": [0..6, Monday = 0], "open": "09:00",
-  // "close": "18:00"}], with "tz" beside them.
+  // "Open now" from the hours a cached page carries ({tz, hours: [{days (0 = Mon), open, close}]}).
   function openNow(spec, now) {
     var parts = new Intl.DateTimeFormat("en-GB", {
       timeZone: spec.tz, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"

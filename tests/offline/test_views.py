@@ -41,7 +41,8 @@ def test_service_worker_and_its_registration_are_valid_javascript(client, tmp_pa
     script = tmp_path / "sw.js"
     script.write_bytes(client.get("/sw.js").content)
     registration = finders.find("js/offline.js")
-    for path in (script, registration):
+    saved_pages = finders.find("js/saved-pages.js")
+    for path in (script, registration, saved_pages):
         result = subprocess.run(["node", "--check", path], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
 
