@@ -47,7 +47,7 @@ READS = [
     "/guides/settlement-not-received/",
     "/categories/terminal-status/",
     "/triage/",
-    "/triage/locked/",
+    "/triage/status/locked/",
     "/search/?q=签到",
     "/api/search?q=机器锁住了",
     "/codes/51/",

@@ -39,6 +39,8 @@ import yaml  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 import search  # noqa: E402
+import search.registry  # noqa: E402
+import search.store  # noqa: E402
 from bench._timing import percentile  # noqa: E402
 from guides import content  # noqa: E402
 from guides import loading as guides_loading  # noqa: E402
@@ -81,6 +83,8 @@ settings.CONTENT_DIR = os.environ["BENCH_CONTENT"]
 settings.SEARCH_INDEX_DIR = os.environ["BENCH_INDEX"]
 settings.CONTENT_CACHE_DIR = os.environ["BENCH_INDEX"]
 import search  # noqa: E402
+import search.registry  # noqa: E402
+import search.store  # noqa: E402
 from guides import content  # noqa: E402
 from guides import library as guides_library  # noqa: E402
 from guides import loading as guides_loading  # noqa: E402
@@ -213,7 +217,7 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
         generate(root, shipped, count, rng)
         library_seconds = _timed(lambda: guides_loading.load_library(root))
         library = guides_loading.load_library(root)
-        documents = [d for source in search._sources.values() for d in source(library)]
+        documents = search.registry.documents_of(library)
         documents = [d for d in documents if d.kind in ("guide", "section")]
         sections = sum(d.kind == "section" for d in documents)
 
@@ -231,15 +235,19 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
                 _timed(lambda: search.build_index(documents, library.synonyms)) for _ in range(2)
             ]
 
-        path = index_dir / f"{search._fingerprint(documents, library.synonyms)}.pickle"
-        store_seconds = _timed(lambda: search._store(path, index))
+        settings.SEARCH_INDEX_DIR = index_dir
+        fingerprint = search.store.content_fingerprint("", documents, library.synonyms, {})
+        path = index_dir / f"{fingerprint}.pickle"
+        store_seconds = _timed(lambda: search.store.store(fingerprint, index))
         file_mb = path.stat().st_size / mb
-        load_seconds = min(_timed(lambda: search._load_cached(path, documents)) for _ in range(3))
+        load_seconds = min(
+            _timed(lambda: search.store.load_cached(fingerprint, documents)) for _ in range(3)
+        )
         # What a worker holds: the index as loaded from its file (documents are the library's).
         gc.collect()
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
-        loaded = search._load_cached(path, documents)
+        loaded = search.store.load_cached(fingerprint, documents)
         gc.collect()
         traced = tracemalloc.get_traced_memory()[0] - before
         tracemalloc.stop()

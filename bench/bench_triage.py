@@ -35,8 +35,8 @@ from triage.loading import load_tree  # noqa: E402
 
 # The longest route in the shipped tree that ends on the before-you-call card: every kind of
 # bubble, the channel include, the card and the tools are on the page.
-DEEP = "/triage/locked/frozen/unsolved/"
-STEP = "/triage/locked/wrong-password/"
+DEEP = "/triage/status/locked/frozen/unsolved/"
+STEP = "/triage/status/locked/wrong-password/"
 HTMX = {"HX-Request": "true", "HX-Target": "answers", "Accept-Encoding": "gzip"}
 FULL = {"Accept-Encoding": "gzip"}
 CASES = (
