@@ -253,3 +253,27 @@ def phrasings(pattern: str = "*.tsv") -> list[tuple[str, str]]:
                 query, slug = line.split("\t")
                 rows.append((query, slug.strip()))
     return rows
+
+
+# --- the site as a whole, for tests that break something and check the rest still serves ---
+
+SITE_GUIDE = "/guides/sign-in-after-power-off/"
+SAME_ORIGIN = {"Origin": "http://testserver"}
+
+
+def lenient_client():
+    """A test client that answers a server error with the 500 page instead of raising."""
+    from django.test import Client
+
+    return Client(raise_request_exception=False)
+
+
+def assert_site_serves(client) -> dict:
+    """Pages, a code card, the assistant and a vote all answer; returns /healthz's body."""
+    for url in ("/", SITE_GUIDE, "/search/?q=签到", "/triage/", "/codes/", "/codes/51/"):
+        assert client.get(url).status_code == 200, url
+    vote = client.post(SITE_GUIDE + "feedback/", {"helpful": "yes"}, headers=SAME_ORIGIN)
+    assert vote.status_code == 302
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    return health.json()

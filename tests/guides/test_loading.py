@@ -5,11 +5,11 @@ import time
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from guides import library as guides_library
 from guides import loading as guides_loading
-from tests.factories import write_guide
+from tests.factories import SITE_GUIDE as GUIDE
+from tests.factories import assert_site_serves, lenient_client, write_guide
 
 pytestmark = pytest.mark.usefixtures("content_dir")
 
@@ -246,26 +246,6 @@ def test_loading_pauses_the_cyclic_collector_and_gives_it_back(content_dir, monk
         gc.enable()
 
 
-GUIDE = "/guides/sign-in-after-power-off/"
-
-
-SAME_ORIGIN = {"Origin": "http://testserver"}
-
-
-def _client() -> Client:
-    return Client(raise_request_exception=False)
-
-
-def _assert_site_serves(client: Client) -> dict:
-    for url in ("/", GUIDE, "/search/?q=签到", "/triage/", "/codes/", "/codes/51/"):
-        assert client.get(url).status_code == 200, url
-    vote = client.post(GUIDE + "feedback/", {"helpful": "yes"}, headers=SAME_ORIGIN)
-    assert vote.status_code == 302
-    health = client.get("/healthz")
-    assert health.status_code == 200
-    return health.json()
-
-
 def _unreadable(monkeypatch, target: pathlib.Path, error: type[OSError]) -> None:
     real_read_text, real_read_bytes = pathlib.Path.read_text, pathlib.Path.read_bytes
 
@@ -285,10 +265,10 @@ def _unreadable(monkeypatch, target: pathlib.Path, error: type[OSError]) -> None
 
 @pytest.mark.django_db
 def test_a_folder_named_like_a_guide_is_reported_and_the_rest_serves(content_dir):
-    client = _client()
+    client = lenient_client()
     assert client.get(GUIDE).status_code == 200
     (content_dir / "guides" / "x.md").mkdir()
-    body = _assert_site_serves(client)
+    body = assert_site_serves(client)
     assert body["status"] == "content-errors"
     assert any("x.md" in error for error in body["content_errors"]), body["content_errors"]
 
@@ -296,19 +276,19 @@ def test_a_folder_named_like_a_guide_is_reported_and_the_rest_serves(content_dir
 @pytest.mark.django_db
 def test_a_folder_named_like_a_guide_at_start_is_reported_too(content_dir):
     (content_dir / "guides" / "x.md").mkdir()
-    body = _assert_site_serves(_client())
+    body = assert_site_serves(lenient_client())
     assert any("x.md" in error for error in body["content_errors"])
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("error", [PermissionError, FileNotFoundError, OSError])
 def test_a_guide_that_cannot_be_read_keeps_its_last_good_version(content_dir, monkeypatch, error):
-    client = _client()
+    client = lenient_client()
     path = content_dir / "guides" / "sign-in-after-power-off.md"
     assert "签到" in client.get(GUIDE).content.decode()
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a new save
     _unreadable(monkeypatch, path, error)
-    body = _assert_site_serves(client)
+    body = assert_site_serves(client)
     assert "签到" in client.get(GUIDE).content.decode()  # the last good version
     errors = [e for e in guides_library.get_library().errors if e.path == path]
     assert [e.message for e in errors][-1] == guides_loading.LAST_GOOD_NOTE
@@ -318,18 +298,18 @@ def test_a_guide_that_cannot_be_read_keeps_its_last_good_version(content_dir, mo
 @pytest.mark.django_db
 @pytest.mark.parametrize("error", [PermissionError, FileNotFoundError])
 def test_a_new_guide_that_cannot_be_read_is_left_out_and_reported(content_dir, monkeypatch, error):
-    client = _client()
+    client = lenient_client()
     assert client.get(GUIDE).status_code == 200
     path = write_guide(content_dir, "brand-new-guide")
     _unreadable(monkeypatch, path, error)
-    body = _assert_site_serves(client)
+    body = assert_site_serves(client)
     assert client.get("/guides/brand-new-guide/").status_code == 404
     assert any("brand-new-guide.md" in e for e in body["content_errors"])
 
 
 @pytest.mark.django_db
 def test_a_guide_deleted_between_listing_and_reading_is_left_out(content_dir, monkeypatch):
-    client = _client()
+    client = lenient_client()
     assert client.get(GUIDE).status_code == 200
     path = write_guide(content_dir, "short-lived")
     real_glob = pathlib.Path.glob
@@ -341,7 +321,7 @@ def test_a_guide_deleted_between_listing_and_reading_is_left_out(content_dir, mo
         return iter(found)
 
     monkeypatch.setattr(pathlib.Path, "glob", glob)
-    _assert_site_serves(client)
+    assert_site_serves(client)
     assert client.get("/guides/short-lived/").status_code == 404
 
 

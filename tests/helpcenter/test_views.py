@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from helpcenter import caching
-from tests.factories import write_guide
+from tests.factories import SITE_GUIDE as GUIDE
+from tests.factories import assert_site_serves, lenient_client, write_guide
 
 CSP_HEADER = "Content-Security-Policy"
 
@@ -160,33 +161,13 @@ def test_healthz_answers_head(client):
     assert response.status_code == 200 and not response.content
 
 
-GUIDE = "/guides/sign-in-after-power-off/"
-
-
-SAME_ORIGIN = {"Origin": "http://testserver"}
-
-
-def _client() -> Client:
-    return Client(raise_request_exception=False)
-
-
-def _assert_site_serves(client: Client) -> dict:
-    for url in ("/", GUIDE, "/search/?q=签到", "/triage/", "/codes/", "/codes/51/"):
-        assert client.get(url).status_code == 200, url
-    vote = client.post(GUIDE + "feedback/", {"helpful": "yes"}, headers=SAME_ORIGIN)
-    assert vote.status_code == 302
-    health = client.get("/healthz")
-    assert health.status_code == 200
-    return health.json()
-
-
 @pytest.mark.django_db
 def test_a_guide_saved_as_invalid_utf8_never_makes_healthz_answer_500(content_dir):
-    client = _client()
+    client = lenient_client()
     path = content_dir / "guides" / "sign-in-after-power-off.md"
     assert client.get("/healthz").status_code == 200
     path.write_bytes(path.read_bytes() + b"\n\xff\xfe broken \xc3\x28\n")
-    body = _assert_site_serves(client)
+    body = assert_site_serves(client)
     assert "签到" in client.get(GUIDE).content.decode()
     assert body["status"] == "content-errors"
     assert any("UTF-8" in e for e in body["content_errors"]), body["content_errors"]
@@ -201,7 +182,7 @@ def test_a_content_check_that_fails_outright_is_reported_not_a_500(monkeypatch):
 
     monkeypatch.setattr(status.checks, "run_checks", broken)
     monkeypatch.setattr(status, "_errors", None)
-    response = _client().get("/healthz")
+    response = lenient_client().get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "content-errors"
 

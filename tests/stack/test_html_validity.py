@@ -30,6 +30,22 @@ PAGES = {
 }
 
 
+def nu_errors(java: str, files: list[str]) -> list[str]:
+    """The Nu HTML checker's errors for these files, as file:line: message."""
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+
+
 @pytest.mark.django_db
 def test_the_nu_checker_reports_no_errors(client, tmp_path):
     assert VNU.exists(), "npm ci installs vnu-jar (see package.json)"
@@ -43,18 +59,7 @@ def test_the_nu_checker_reports_no_errors(client, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
-    errors = [
-        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
+    errors = nu_errors(java, files)
     assert not errors, "\n".join(errors)
 
 
@@ -93,16 +98,5 @@ def test_the_photo_pages_are_valid_html(client, settings, tmp_path, monkeypatch)
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
-    errors = [
-        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
+    errors = nu_errors(java, files)
     assert not errors, "\n".join(errors)
