@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from guides import yaml_lines
 from guides.content import Library
+from guides.last_good import kept_or_built
 from guides.problems import Problem
 from guides.yaml_lines import LineMapping, line_of
 
@@ -319,7 +320,6 @@ def load_codebook(library: Library) -> CodeBook:
 
 
 _last_good: dict[Path, CodeBook] = {}
-LAST_GOOD_NOTE = "网站仍在使用 codes.yaml 上一次正确保存的版本，改好后自动生效"
 
 
 def get_codebook(library: Library) -> CodeBook:
@@ -330,13 +330,7 @@ def get_codebook(library: Library) -> CodeBook:
 
 def _codebook_or_last_good(library: Library) -> CodeBook:
     book = load_codebook(library)
-    if book.entries:
-        _last_good[book.source] = book
-        return book
-    kept = _last_good.get(book.source)
-    if kept is None:
-        return book
-    return replace(kept, problems=(*book.problems, Problem(book.source, 0, LAST_GOOD_NOTE)))
+    return kept_or_built(_last_good, book.source, book, usable=bool(book.entries))
 
 
 # The assistant's service codes (Z1, C1, …) look like response codes. The triage app says which

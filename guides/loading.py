@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from guides import yaml_lines
+from guides import last_good, yaml_lines
 from guides.channels import load_channels
 from guides.content import Category, Guide, Library, collector_paused
 from guides.problems import Problem, Problems
@@ -40,7 +40,6 @@ FRONT_MATTER_FIELDS = {
     "reviewed",
 }
 # Said of a broken file whose last good version is still served.
-LAST_GOOD_NOTE = "网站仍在使用这个文件上一次正确保存的版本，改好后自动生效"
 REQUIRED_FIELDS = ("title", "summary", "category", "keywords", "updated")
 
 
@@ -242,7 +241,7 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
         loaded[name] = loader(path, problems)
         if kept and problems.failed(path, mark):
             loaded[name] = kept
-            problems.add(path, 0, LAST_GOOD_NOTE)
+            problems.items.append(last_good.note(path))
     categories, channels, synonyms = loaded["categories"], loaded["channels"], loaded["synonyms"]
     kept_guides = {g.path: g for g in previous.guides.values()} if previous else {}
     renders = RenderCache(render_folder())
@@ -255,7 +254,7 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
             guide = None
         if guide is None and path in kept_guides:
             guide = kept_guides[path]
-            problems.add(path, 0, LAST_GOOD_NOTE)
+            problems.items.append(last_good.note(path))
         if guide is not None:
             guides[guide.slug] = guide
     aliases: dict[str, str] = {}

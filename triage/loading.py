@@ -13,6 +13,7 @@ from typing import Any
 
 from guides import yaml_lines
 from guides.content import Library
+from guides.last_good import kept_or_built
 from guides.problems import Problem
 from guides.yaml_lines import LineMapping, line_of
 from triage.graph import _check_graph, _known_next, _moved, _routes, _without_dangling
@@ -306,11 +307,4 @@ def get_tree(library: Library) -> Tree:
 
 def _tree_or_last_good(library: Library) -> Tree:
     tree = load_tree(library)
-    if tree.root is not None:
-        _last_good[tree.source] = tree
-        return tree
-    kept = _last_good.get(tree.source)
-    if kept is None:
-        return tree
-    note = Problem(tree.source, 0, "网站仍在使用 triage.yaml 上一次正确保存的版本，改好后自动生效")
-    return replace(kept, problems=(*tree.problems, note))
+    return kept_or_built(_last_good, tree.source, tree, usable=tree.root is not None)

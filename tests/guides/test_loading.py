@@ -8,6 +8,7 @@ import pytest
 
 from guides import library as guides_library
 from guides import loading as guides_loading
+from guides.last_good import LAST_GOOD_NOTE
 from tests.factories import SITE_GUIDE as GUIDE
 from tests.factories import assert_site_serves, lenient_client, write_guide
 
@@ -291,7 +292,7 @@ def test_a_guide_that_cannot_be_read_keeps_its_last_good_version(content_dir, mo
     body = assert_site_serves(client)
     assert "签到" in client.get(GUIDE).content.decode()  # the last good version
     errors = [e for e in guides_library.get_library().errors if e.path == path]
-    assert [e.message for e in errors][-1] == guides_loading.LAST_GOOD_NOTE
+    assert [e.message for e in errors][-1] == LAST_GOOD_NOTE
     assert any("sign-in-after-power-off.md" in e for e in body["content_errors"])
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from guides import library as guides_library
-from guides import loading as guides_loading
+from guides.last_good import LAST_GOOD_NOTE
 from tests.live_gunicorn import fetch, free_port, gunicorn
 from triage.loading import get_tree
 
@@ -222,7 +222,7 @@ def test_a_guide_being_saved_keeps_its_last_good_version(client, content_dir):
         response = client.get(GUIDE)
         assert response.status_code == 200, repr(half_written)
         library = guides_library.get_library()
-        note = guides_loading.LAST_GOOD_NOTE
+        note = LAST_GOOD_NOTE
         assert any(e.path == path and e.message == note for e in library.errors)
     path.write_text(good.replace("签到", "签到（新）", 1), encoding="utf-8")
     assert "签到（新）" in client.get(GUIDE).content.decode()
