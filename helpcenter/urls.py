@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("offline.urls")),
     path("codes/", include("codes.urls")),
     path("", include("insights.urls")),
+    path("staff/content/", include("editor.urls")),
     path("staff/admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
