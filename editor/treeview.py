@@ -127,7 +127,8 @@ def _edge(source: Box, target: Box, label: str) -> str:
 
 def _box(box: Box, href: str) -> str:
     kind = "outcome" if box.outcome else "question"
-    name = f"{box.detail}：{box.title}（第 {box.line} 行）"
+    # The accessible name starts with the visible (shortened) text, then says the rest.
+    name = f"{_short(box.title)} {_short(box.detail, 18)}，{box.title}，第 {box.line} 行"
     return (
         f'<a href="{escape(href)}" aria-label="{escape(name)}">'
         f'<rect class="tree-box tree-{kind}" x="{box.x}" y="{box.y}" width="{BOX_W}" '
