@@ -38,13 +38,16 @@ def apply_pending() -> int:
             .order_by("id")
             .values_list("id", "path", "text", "digest", "base")
         )
+        # A new process goes through every revision; only the newest of a file may say that
+        # the file was changed by hand (an older one simply has a newer one after it).
+        newest = {path: revision_id for revision_id, path, *_ in pending}
         for revision_id, path, text, text_digest, base in pending:
-            apply(path, text, text_digest=text_digest, base=base)
+            apply(path, text, text_digest=text_digest, base=base, quiet=newest[path] != revision_id)
             _applied = revision_id
         return len(pending)
 
 
-def apply(path: str, text: str, *, text_digest: str, base: str) -> bool:
+def apply(path: str, text: str, *, text_digest: str, base: str, quiet: bool = False) -> bool:
     if not files.REVISION_PATH.fullmatch(path):
         logger.error("revision names a file that is not editable: %r", path)
         return False
@@ -52,6 +55,8 @@ def apply(path: str, text: str, *, text_digest: str, base: str) -> bool:
     if current == text_digest:
         return False
     if current != base:
+        if quiet:
+            return False
         logger.warning(
             "%s changed by hand since it was published in the browser: the file is kept", path
         )

@@ -438,3 +438,24 @@ def test_revisions_reach_another_instance_folder_unless_changed_by_hand(
     )
     assert sync.apply_pending() == 1
     assert (other / "triage.yaml").read_text(encoding="utf-8") == "# 手改\n"
+
+
+def test_a_new_process_replays_a_chain_of_versions_onto_an_old_release(
+    editor_client, content_dir, tmp_path, settings, caplog
+):
+    import shutil
+
+    old_release = tmp_path / "old"
+    shutil.copytree(content_dir, old_release)
+    first = _text(content_dir)
+    second = first + "一\n"
+    third = second + "二\n"
+    _post(editor_client, second, files.digest(first))
+    _post(editor_client, third, files.digest(second))
+    settings.CONTENT_DIR = old_release
+    sync.forget()
+    assert sync.apply_pending() == 2
+    assert (old_release / "guides" / f"{GUIDE}.md").read_text(encoding="utf-8") == third
+    sync.forget()
+    assert sync.apply_pending() == 2  # already there: nothing written, nothing said
+    assert "changed by hand" not in caplog.text
