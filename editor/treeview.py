@@ -17,7 +17,7 @@ from guides.content import Library
 from insights import events, report
 from triage import flow
 
-BOX_W, BOX_H, COL_W, ROW_H, PAD = 190, 58, 260, 74, 16
+BOX_W, BOX_H, COL_W, ROW_H, PAD = 190, 58, 370, 74, 16  # the gap between columns holds labels
 LABEL_CHARS = 12
 
 
@@ -93,6 +93,7 @@ def draw(library: Library, *, link: str, days: int = 30, today: dt.date | None =
         f'height="{height}" viewBox="0 0 {width} {height}" role="group" '
         f'aria-label="智能助手的问答树：{len(tree.nodes)} 个问题，{len(tree.outcomes)} 个结果">'
     ]
+    incoming: dict[str, list[tuple[Box, str]]] = {}
     for item_id, box in boxes.items():
         edges = []
         if item_id in tree.nodes:
@@ -105,22 +106,27 @@ def draw(library: Library, *, link: str, days: int = 30, today: dt.date | None =
             next_id = tree.outcomes[item_id].next
             edges = [(next_id, "还没解决", taken.get((item_id, flow.UNSOLVED), 0))]
         for target_id, label, count in edges:
-            target = boxes.get(target_id)
-            if target is not None:
-                parts.append(_edge(box, target, f"{_short(label, 8)} {count}"))
+            if target_id in boxes:
+                incoming.setdefault(target_id, []).append((box, f"{_short(label, 9)} {count}"))
+    for target_id, sources in incoming.items():
+        # Edges into one box meet its left side at separate heights, each with its own label.
+        target = boxes[target_id]
+        for index, (source, label) in enumerate(sources):
+            y2 = target.y + (index + 1) * BOX_H // (len(sources) + 1)
+            parts.append(_edge(source, target, y2, label))
     for box in boxes.values():
         parts.append(_box(box, f"{link}?line={box.line}#editor"))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _edge(source: Box, target: Box, label: str) -> str:
+def _edge(source: Box, target: Box, y2: int, label: str) -> str:
     x1, y1 = source.x + BOX_W, source.y + BOX_H // 2
-    x2, y2 = target.x, target.y + BOX_H // 2
+    x2 = target.x
     bend = max(abs(x2 - x1) // 2, 30)
     return (
         f'<path class="tree-edge" d="M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"/>'
-        f'<text class="tree-count" x="{x2 - 6}" y="{y2 - 4}" text-anchor="end">'
+        f'<text class="tree-count" x="{x2 - 6}" y="{y2 - 3}" text-anchor="end">'
         f"{escape(label)}</text>"
     )
 
