@@ -32,12 +32,15 @@ def apply_pending() -> int:
     global _applied
     from editor.models import Revision
 
+    # The query runs outside the lock: a database that hangs holds up this thread, never a
+    # publish waiting for the lock.
+    pending = list(
+        Revision.objects.filter(id__gt=_applied)
+        .order_by("id")
+        .values_list("id", "path", "text", "digest", "base")
+    )
     with _lock:
-        pending = list(
-            Revision.objects.filter(id__gt=_applied)
-            .order_by("id")
-            .values_list("id", "path", "text", "digest", "base")
-        )
+        pending = [row for row in pending if row[0] > _applied]
         # A new process goes through every revision; only the newest of a file may say that
         # the file was changed by hand (an older one simply has a newer one after it).
         newest = {path: revision_id for revision_id, path, *_ in pending}
