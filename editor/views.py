@@ -174,7 +174,8 @@ def _too_big(request: HttpRequest) -> HttpResponse | None:
 
 def _edit(request: HtmxHttpRequest, target: Target) -> HttpResponse:
     if request.method != "POST":
-        text = files.read(target.relative) or ""
+        # Start from the newest version published anywhere, not only what this instance has.
+        text = publishing.current(target.relative) or ""
         line = request.GET.get("line", "")
         return _editor_page(
             request,
@@ -276,7 +277,7 @@ def _history(request: HttpRequest, target: Target) -> HttpResponse:
     versions = [
         {"revision": r, "diff": _diff(r.previous, r.text)} for r in revisions.order_by("-number")
     ]
-    current = files.read(target.relative)
+    current = publishing.current(target.relative)
     context = {"target": target, "versions": versions, "base": files.digest(current)}
     return render(request, "editor/history.html", context)
 

@@ -459,3 +459,19 @@ def test_a_new_process_replays_a_chain_of_versions_onto_an_old_release(
     sync.forget()
     assert sync.apply_pending() == 2  # already there: nothing written, nothing said
     assert "changed by hand" not in caplog.text
+
+
+def test_the_editor_starts_from_a_version_published_on_another_instance(editor_client, content_dir):
+    relative = f"guides/{GUIDE}.md"
+    before = _text(content_dir)
+    elsewhere = before + "别处发布的一句。\n"
+    Revision.objects.create(
+        path=relative,
+        number=1,
+        text=elsewhere,
+        digest=files.digest(elsewhere),
+        base=files.digest(before),
+    )
+    page = editor_client.get(URL).content.decode()
+    assert "别处发布的一句。" in page
+    assert f'name="base" value="{files.digest(elsewhere)}"' in page
