@@ -4,6 +4,8 @@ the staff pages pass axe. At 360 px and on a desktop."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -109,4 +111,16 @@ def test_the_content_list_and_the_tree_picture_pass_axe(live_server, screen, axe
     expect(page.get_by_role("heading", level=1)).to_have_text("编辑 triage.yaml")
     assert axe(page) == []
     page.goto(f"{live_server.url}/staff/content/new/")
+    assert axe(page) == []
+
+    # A file saved by hand while the editor was open: both texts side by side, and axe.
+    page.goto(f"{live_server.url}/staff/content/guides/{GUIDE}/")
+    text = page.get_by_label("整个文件（front matter 和正文）")
+    text.fill(text.input_value().replace(OLD, NEW))
+    path = content_dir / "guides" / f"{GUIDE}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(OLD, "手改的"), encoding="utf-8")
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已经变了")
+    expect(page.get_by_label("您的版本")).to_have_value(re.compile("先别关机"))
+    expect(page.get_by_label("现在的内容（只读）")).to_have_value(re.compile("手改的"))
     assert axe(page) == []
