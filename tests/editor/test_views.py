@@ -475,3 +475,10 @@ def test_the_editor_starts_from_a_version_published_on_another_instance(editor_c
     page = editor_client.get(URL).content.decode()
     assert "别处发布的一句。" in page
     assert f'name="base" value="{files.digest(elsewhere)}"' in page
+
+
+def test_versions_are_listed_read_only_in_the_admin(admin_client, content_dir, admin_user):
+    Revision.objects.create(path=f"guides/{GUIDE}.md", number=1, text="x", editor=admin_user)
+    page = admin_client.get("/staff/admin/editor/revision/")
+    assert page.status_code == 200 and f"guides/{GUIDE}.md" in page.content.decode()
+    assert admin_client.get("/staff/admin/editor/revision/add/").status_code == 403
