@@ -28,8 +28,8 @@ class Conflict(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    revision: Revision
-    changed: bool  # False: the draft was the text already published
+    revision: Revision | None  # None: the draft was the text already there
+    changed: bool
 
 
 def current(relative: str) -> str | None:
@@ -48,6 +48,8 @@ def publish(
     now = current(relative)
     if files.digest(now) != base:
         raise Conflict(now)
+    if now == text:
+        return Published(None, changed=False)  # nothing to record
     try:
         with transaction.atomic():
             revision = Revision.objects.create(

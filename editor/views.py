@@ -210,10 +210,10 @@ def _edit(request: HtmxHttpRequest, target: Target) -> HttpResponse:
         )
     except publishing.Conflict as conflict:
         return _conflict_page(request, target, text=text, current=conflict.current)
-    if published.changed:
+    if published.revision is not None:
         messages.success(request, f"已发布第 {published.revision.number} 版，各处几秒内生效。")
     else:
-        messages.info(request, "内容没有变化。")
+        messages.info(request, "内容没有变化，没有发布新版本。")
     return redirect(target.url)
 
 
@@ -319,7 +319,10 @@ def _revert(request: HttpRequest, target: Target) -> HttpResponse:
         )
     except publishing.Conflict as conflict:
         return _conflict_page(request, target, text=text, current=conflict.current)
-    messages.success(request, f"已恢复到{what}（新的第 {published.revision.number} 版）。")
+    if published.revision is None:
+        messages.info(request, f"现在的内容就是{what}的样子，没有发布新版本。")
+    else:
+        messages.success(request, f"已恢复到{what}（新的第 {published.revision.number} 版）。")
     return redirect(target.history_url)
 
 

@@ -368,7 +368,11 @@ def test_a_new_guide_starts_from_the_house_template_and_checks_its_slug(editor_c
     text = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)
     import html
 
-    text = html.unescape(text).replace("（标题：商户会怎么说这个问题）", "打印机卡纸")
+    text = (
+        html.unescape(text)
+        .removeprefix("\n")
+        .replace("（标题：商户会怎么说这个问题）", "打印机卡纸")
+    )
     text = text.replace("[（商户会搜的说法）]", "[卡纸]")
     response = _post(editor_client, text, "", url="/staff/content/guides/paper-jam/")
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -482,3 +486,18 @@ def test_versions_are_listed_read_only_in_the_admin(admin_client, content_dir, a
     page = admin_client.get("/staff/admin/editor/revision/")
     assert page.status_code == 200 and f"guides/{GUIDE}.md" in page.content.decode()
     assert admin_client.get("/staff/admin/editor/revision/add/").status_code == 403
+
+
+def test_publishing_the_text_already_there_records_no_version(editor_client, content_dir):
+    before = _text(content_dir)
+    response = _post(editor_client, before, files.digest(before))
+    assert response.status_code == 302
+    assert not Revision.objects.exists()
+    assert "内容没有变化" in editor_client.get(URL).content.decode()
+
+
+def test_the_textarea_keeps_a_leading_blank_line(editor_client, content_dir):
+    path = content_dir / "synonyms.yaml"
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    page = editor_client.get("/staff/content/files/synonyms.yaml/").content.decode()
+    assert re.search(r"<textarea[^>]*>\n\n", page)
