@@ -225,10 +225,13 @@ def load_synonyms(path: Path, problems: Problems) -> tuple[frozenset[str], ...]:
 
 
 @collector_paused
-def load_library(root: Path, previous: Library | None = None) -> Library:
+def load_library(
+    root: Path, previous: Library | None = None, *, keep_renders: bool = True
+) -> Library:
     """Read everything under root. With ``previous`` (the library being replaced), a file that
     is broken now (an editor's half-written save, a YAML slip) keeps its last good version;
-    the problem is still reported, so the check and /healthz name it."""
+    the problem is still reported, so the check and /healthz name it. ``keep_renders=False``
+    (a draft checked in a scratch copy) reads the kept renders but writes none back."""
     problems = Problems()
     loaded: dict[str, Any] = {}
     for name, loader, kept in (
@@ -278,7 +281,8 @@ def load_library(root: Path, previous: Library | None = None) -> Library:
                 problems.add(
                     guide.path, 2, f"channels 里的联系渠道 {channel_id!r} 不在 contacts.yaml 里"
                 )
-    renders.save()
+    if keep_renders:
+        renders.save()
     return Library(
         root=root,
         guides=guides,

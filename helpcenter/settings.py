@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "insights",
     "offline",
     "photo",
+    "editor",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,8 @@ USE_TZ = True
 CONTENT_DIR = Path(os.environ.get("HELPCENTER_CONTENT_DIR", BASE_DIR / "content"))
 # How often (seconds) a request may look for edited content files; edits show up this fast.
 CONTENT_CHECK_SECONDS = float(os.environ.get("HELPCENTER_CONTENT_CHECK_SECONDS", "1"))
+# How often each process applies revisions published in the browser on any instance (0: never).
+EDITOR_SYNC_SECONDS = float(os.environ.get("HELPCENTER_EDITOR_SYNC_SECONDS", "2"))
 CONTENT_TIME_ZONE = "Asia/Shanghai"
 # Rendered guides kept between processes (guides/render_cache.py); empty turns it off.
 CONTENT_CACHE_DIR = os.environ.get(

@@ -26,6 +26,7 @@ urlpatterns = [
     path("codes/", include("codes.urls")),
     path("photo/", include("photo.urls")),
     path("", include("insights.urls")),
+    path("staff/content/", include("editor.urls")),
     path("staff/admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -32,3 +32,6 @@ INSIGHTS_SPOOL_DIR = ""
 # The limits on anonymous writes in memory: a beacon that arrives while a browser test's
 # database is being emptied must not write to it (test_serving runs the database cache).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No background poller in tests (an in-memory database is per thread); tests apply revisions
+# with editor.sync.apply_pending(), the two-instance stack test runs the real poller.
+EDITOR_SYNC_SECONDS = 0
