@@ -1,6 +1,5 @@
-// 关怀模式 (large text), and the loader of 朗读 (read-aloud.js). Loaded in <head> without defer,
-// so the large-text class is on <html> before the first paint; the rest waits for the document.
-// Pages are the same bytes for everyone: the mode lives in this phone's localStorage.
+// 关怀模式 (large text, set before the first paint: loaded in <head>, not deferred; remembered
+// in localStorage) and the loader of 朗读 (read-aloud.js).
 (function () {
   "use strict";
   var KEY = "hc-care";
@@ -21,8 +20,7 @@
     });
   }
 
-  // read-aloud.js only where it can speak Chinese and there is something to read; voices often
-  // arrive after the page (Chrome).
+  // read-aloud.js only where a Chinese voice exists (voices may arrive late) and there is text.
   function readAloud() {
     var synth = window.speechSynthesis;
     if (!synth || !document.querySelector("[data-read-aloud], #conversation")) return;
