@@ -134,7 +134,12 @@ def live_server(live_server, settings, request, monkeypatch):
         for beacon in ("count_view", "count_open", "count_search", "count_step", "count_ask"):
             monkeypatch.setattr(events, beacon, lambda *args, **kwargs: None)
         monkeypatch.setattr(events, "count_code", lambda *args, **kwargs: None)
-    return live_server
+    yield live_server
+    # The browser is closed by now; a request it started may still be running in the server's
+    # threads. The database is emptied after this, so wait for the last one.
+    from tests import inflight
+
+    inflight.wait_until_idle()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -35,3 +35,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # No background poller in tests (an in-memory database is per thread); tests apply revisions
 # with editor.sync.apply_pending(), the two-instance stack test runs the real poller.
 EDITOR_SYNC_SECONDS = 0
+# live_server's requests are counted so a browser test's teardown waits for the last one.
+MIDDLEWARE = ["tests.inflight.middleware", *MIDDLEWARE]  # noqa: F405
