@@ -160,7 +160,7 @@ def main() -> None:
         folder = Path(args.photos)
         held, unknown = [], 0
         for row in (folder / "labels.tsv").read_text(encoding="utf-8").splitlines():
-            if "\t" not in row:
+            if "\t" not in row or row.startswith("file\t"):
                 continue
             name, label = row.split("\t", 1)
             expected = expected_for(label)
