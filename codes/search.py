@@ -2,7 +2,9 @@
 
 "刷卡显示51", "提示a0", "返回码 97", "code 91" and a bare "51" put that code's card first in
 /search/, the instant results, /api/search and the assistant's free text (through
-``search.registry.register_pin``). A number is a code only when it stands alone as two
+``search.registry.register_pin``). So does a message the terminal shows, with or without a
+code ("余额不足" the card of 51, "请先签到" the sign-in steps), from the screen-text index
+(``codes.screens``) the photo reader also uses. A number is a code only when it stands alone as two
 characters: long digit runs (amounts, card, terminal or phone numbers), decimals, times,
 dates, amounts with a unit ("51元") and operator numbers ("操作员 01", "主管 00") are not.
 """
@@ -13,16 +15,20 @@ import re
 import unicodedata
 
 from codes.content import CodeBook, ResponseCode, get_codebook
+from codes.screens import get_screens
 from guides.content import Library
 from search.documents import Document, Hit
 from search.snippets import highlight
 from search.text import MAX_QUERY_CHARS
 
 MAX_PINS = 3
+# A screen message this short ("缺纸") is a word merchants use for other things too.
+MIN_SCREEN_CHARS = 3
 # Two digits standing alone: not part of a longer number, a decimal, a time or a date, and
 # not an ordinal or a price ("第10笔", "¥51").
 _DIGIT_CODE = re.compile(r"(?<![0-9.:\-/¥$第])([0-9]{2})(?![0-9]|[.:\-/][0-9])")
 _LETTER_CODE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9])(?![0-9A-Z])")
+_NAMED_CODE = re.compile(r"(码|CODE)\s*:\s*")
 # A count or an amount: "51元", "10 分钟", "30天", "60%".
 _UNIT_AFTER = re.compile(r"\s*(?:[元块角毛分秒天日月年号点次个张台笔位岁折万千百%]|小时)")
 # Numbers a merchant gives for an operator, not a code.
@@ -41,7 +47,8 @@ def _is_operator_number(text: str, start: int, end: int) -> bool:
 
 def codes_in(book: CodeBook, text: str) -> list[ResponseCode]:
     """The known codes a text names, in the order it names them (each card once)."""
-    folded = _folded(text)
+    # "错误代码：12", "code: 51": a colon after the word for code is no time ("10:30").
+    folded = _NAMED_CODE.sub(r"\1 ", _folded(text))
     found: list[tuple[int, ResponseCode]] = []
     for match in _DIGIT_CODE.finditer(folded):
         if _UNIT_AFTER.match(folded, match.end()):
@@ -98,6 +105,7 @@ def code_pins(library: Library, query: str) -> list[Hit]:
     """The cards of the codes a query names, first, whatever else it finds."""
     entries = codes_in(get_codebook(library), query)[:MAX_PINS]
     hits = []
+    hits += _screen_pins(library, query)
     for entry in entries:
         snippet = f"{entry.who.label} · {entry.retry.label}。{entry.steps[0]}"
         hits.append(
@@ -109,6 +117,31 @@ def code_pins(library: Library, query: str) -> list[Hit]:
                 snippet_html=highlight(snippet, []),
                 score=0.0,  # a pin is placed by position, not by score
                 kind="code",
+            )
+        )
+    return hits[:MAX_PINS]
+
+
+def _screen_pins(library: Library, query: str) -> list[Hit]:
+    """The answers of the screen messages a query quotes (one answer each), longest first."""
+    hits = []
+    book = get_codebook(library)
+    for screen in get_screens(library).find(query[:MAX_QUERY_CHARS]):
+        if not screen.url or len(screen.key) < MIN_SCREEN_CHARS:
+            continue
+        card = book.get(screen.codes[0]) if screen.codes else None
+        on_card = card is not None
+        title, _, section = screen.label.partition(" · ")
+        hits.append(
+            Hit(
+                url=screen.url,
+                # A card names the guide it leads on to; a message, the guide it is in.
+                guide_slug=_guide_of(card) if card else screen.url.split("/")[2],
+                title=title,
+                section_title=section,
+                snippet_html=highlight(f"屏幕显示“{screen.text}”", [screen.text]),
+                score=0.0,
+                kind="code" if on_card else "section",
             )
         )
     return hits

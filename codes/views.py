@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from codes.content import CodeBook, ResponseCode, get_codebook, normalize_code, service_codes
+from codes.screens import get_screens
 from codes.search import codes_in
 from guides.library import get_library
 from helpcenter.caching import public_page
@@ -74,6 +75,10 @@ def _jump(request: HtmxHttpRequest) -> HttpResponse:
     if entry is not None:
         code = wanted if wanted in entry.codes else entry.code
         return HttpResponseRedirect(reverse("codes:card", args=[code]))
+    # No code, but the message on the screen ("余额不足", "请先签到"): its one answer.
+    screen = next((s for s in get_screens(get_library()).find(typed[:200]) if s.url), None)
+    if screen is not None:
+        return HttpResponseRedirect(screen.url)
     return _not_found(request, book, wanted)
 
 

@@ -30,13 +30,14 @@ HTML only through ``highlight`` (which escapes before it marks). A query that fo
 is stored for editors by ``insights`` only after ``insights.masking`` took out numbers and
 e-mail addresses.
 
-Search imports no app: apps register the current content, their documents and pins from their
-``AppConfig.ready()`` (``search.registry`` says how).
+Search imports no app: apps register the current content, their documents, pins and a reader
+(a learned model of what queries mean, blended with BM25) from their ``AppConfig.ready()``
+(``search.registry`` says how).
 """
 
 from __future__ import annotations
 
-from search.documents import Document, Hit
+from search.documents import Document, Hit, Understood
 from search.index import Index, build_index
 from search.query import Results, parse_query, search, search_with_hint
 from search.registry import (
@@ -46,6 +47,7 @@ from search.registry import (
     register_content,
     register_documents,
     register_pin,
+    register_reader,
 )
 from search.snippets import highlight, plain_text
 from search.text import MAX_QUERY_CHARS, STOP_CHARS, normalize, tokenize
@@ -57,6 +59,7 @@ __all__ = [
     "Hit",
     "Index",
     "Results",
+    "Understood",
     "build_content_index",
     "build_index",
     "current_content",
@@ -68,6 +71,7 @@ __all__ = [
     "register_content",
     "register_documents",
     "register_pin",
+    "register_reader",
     "search",
     "search_with_hint",
     "tokenize",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from django.utils.safestring import SafeString
@@ -86,3 +86,23 @@ class Hit:
     snippet_html: SafeString
     score: float
     kind: DocumentKind
+    # A safety answer's warning ("这很可能是诈骗…"), shown above it; "" for every other hit.
+    warning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    """What a registered reader (``registry.register_reader``) makes of a query.
+
+    ``guides`` says how likely the query is about each guide (probabilities, summing to at
+    most 1) and ``hits`` offers a landing section for the likeliest, so a guide the words
+    missed can still be found. ``first`` is a safety answer that goes before everything;
+    ``off_topic`` is how sure the reader is that the query is about nothing the site covers
+    (0 when something fits better).
+    """
+
+    guides: dict[str, float]
+    hits: tuple[Hit, ...] = ()
+    urls: dict[str, float] = field(default_factory=dict)  # outcome url -> probability
+    first: Hit | None = None
+    off_topic: float = 0.0

@@ -7,7 +7,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from search import registry
 from search.documents import (
@@ -22,6 +22,7 @@ from search.documents import (
     WEIGHT_SCALE,
     Document,
     Hit,
+    Understood,
 )
 from search.index import Index
 from search.snippets import highlight
@@ -38,6 +39,15 @@ from search.text import (
 )
 
 # --- querying ----------------------------------------------------------------------------
+
+# How much the registered reader's probabilities count against BM25 (both scaled to 0..1),
+# and how many BM25 hits are blended; chosen on the tuned phrasings, never the held-out ones.
+READER_SHARE = 0.5
+BLEND_POOL = 20
+# The reader's "off topic" empties the results when it is sure, or when most of the words are
+# unknown to the site too.
+OFF_TOPIC_SURE = 0.5
+OFF_TOPIC_KNOWN_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,19 +301,60 @@ class Results:
     hits: list[Hit]
     # A correction of the query ("签到" for "签道"), shown as "您是不是要找：…"; "" when none.
     suggestion: str = ""
+    # The reader found the query about nothing the site covers: no hits are offered.
+    off_topic: bool = False
 
 
 def search_with_hint(
     index: Index, query: str, *, limit: int = 10, content: object = None
 ) -> Results:
-    """``search``, the correction it made (if any), and the registered pins first when
-    ``content`` is given."""
+    """``search``, the correction it made (if any), and, when ``content`` is given, blended
+    with the registered reader and with the registered pins first."""
     parsed = parse_query(index, query)
-    hits = _search(index, parsed, limit=limit)
-    if content is not None and query.strip():
-        pinned = [hit for pin in registry.pins() for hit in pin(content, query)]
-        hits = _pinned_first(pinned, hits)
+    if content is None or not query.strip():
+        hits = _search(index, parsed, limit=limit)
+        return Results(hits=hits[:limit] if limit > 0 else [], suggestion=parsed.suggestion)
+    hits = _search(index, parsed, limit=max(limit, BLEND_POOL))
+    pinned = [hit for pin in registry.pins() for hit in pin(content, query)]
+    understood = registry.read(content, query)
+    if understood is not None:
+        sure = understood.off_topic >= OFF_TOPIC_SURE
+        if understood.off_topic and not pinned and (sure or _weakly_matched(index, parsed)):
+            return Results(hits=[], suggestion=parsed.suggestion, off_topic=True)
+        hits = blend(hits, understood)
+        if understood.first is not None:
+            pinned.insert(0, understood.first)
+    hits = _pinned_first(pinned, hits)
     return Results(hits=hits[:limit] if limit > 0 else [], suggestion=parsed.suggestion)
+
+
+def _weakly_matched(index: Index, parsed: Query) -> bool:
+    """Fewer than half of the merchant's own terms occur anywhere in the site: the words are
+    about something else, so what BM25 found with the rest would be dressed-up noise."""
+    own = [t for t, weight in parsed.terms.items() if weight >= 1.0]
+    known = sum(t in index.idf for t in own)
+    return known < OFF_TOPIC_KNOWN_SHARE * len(own)
+
+
+def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
+    """BM25's ranking and the reader's, mixed: each hit's score as a share of the best BM25
+    score, and the reader's probability for its guide (or, for an outcome, for it), weighted
+    ``READER_SHARE``. Guides only the reader found join with their landing section."""
+    best = max((hit.score for hit in hits), default=0.0) or 1.0
+    present = {hit.guide_slug for hit in hits if hit.kind != "outcome"}
+    pool = [*hits, *(h for h in understood.hits if h.guide_slug not in present)]
+    lexical = {id(hit): hit.score / best for hit in hits}
+
+    def mixed(hit: Hit) -> float:
+        if hit.kind == "outcome":
+            reader = understood.urls.get(hit.url, 0.0)
+        else:
+            reader = understood.guides.get(hit.guide_slug, 0.0)
+        return (1 - READER_SHARE) * lexical.get(id(hit), 0.0) + READER_SHARE * reader
+
+    scored = [(mixed(hit), i, hit) for i, hit in enumerate(pool)]
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    return [replace(hit, score=score) for score, _, hit in scored]
 
 
 def _pinned_first(pinned: list[Hit], ranked: list[Hit]) -> list[Hit]:

@@ -5,6 +5,7 @@ An app says, from its ``AppConfig.ready()``, what content is current and what to
     registry.register_content(get_library)  # () -> Content: the loaded content, any type
     registry.register_documents("outcome", outcome_documents)  # (Content) -> Iterable[Document]
     registry.register_pin(code_pins)  # (Content, query) -> list[Hit]
+    registry.register_reader(read_query)  # (Content, query) -> Understood | None
 
 Search never looks inside the content object: it hands it to the sources that registered and
 uses three things every content object has (``Content``): a version naming the files it was
@@ -14,6 +15,10 @@ A document of a kind other than "guide"/"section" is ranked on its own, by url. 
 asked on every ``search_with_hint(..., content=...)`` call; whatever they return comes first,
 in the order given, and a ranked hit with the same url is dropped. Pins are for exact answers
 such as a response code the query names: fast, and empty for ordinary queries.
+
+A reader is a learned model of what queries mean (the assistant's, trained on merchants'
+phrasings). Its guide probabilities are blended with BM25 (``query.READER_SHARE``), its safety
+answer goes first, and when it finds the query off-topic nothing is dressed up as an answer.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from search.documents import Document, Hit
+from search.documents import Document, Hit, Understood
 from search.index import Index, build_index
 from search.store import content_fingerprint, load_cached, store
 
@@ -35,9 +40,11 @@ class Content(Protocol):
 
 DocumentSource = Callable[[Any], Iterable[Document]]
 PinSource = Callable[[Any, str], list[Hit]]
+ReaderSource = Callable[[Any, str], Understood | None]
 
 _sources: dict[str, DocumentSource] = {}
 _pins: list[PinSource] = []
+_reader: ReaderSource | None = None
 _current: Callable[[], Content] | None = None
 
 
@@ -56,6 +63,16 @@ def register_pin(source: PinSource) -> None:
     """Add a source of hits that go first, before anything ranked."""
     if source not in _pins:
         _pins.append(source)
+
+
+def register_reader(source: ReaderSource) -> None:
+    """Name the reader whose understanding of a query is blended into the ranking."""
+    global _reader
+    _reader = source
+
+
+def read(content: Content, query: str) -> Understood | None:
+    return _reader(content, query) if _reader is not None else None
 
 
 def sources() -> dict[str, DocumentSource]:

@@ -132,6 +132,12 @@ def _readings(sounds: Sounds, ch: str) -> tuple[str, ...]:
     return found or ()
 
 
+def syllable(sounds: Sounds, ch: str) -> str:
+    """A character's most common toneless syllable ("锁" and "所": "suo"), or "" if none."""
+    found = _readings(sounds, ch)
+    return found[0] if found else ""
+
+
 def _pair_score(sounds: Sounds, first: str, second: str) -> float:
     pair = first + second
     n = sounds.units.get(pair)

@@ -71,19 +71,38 @@ def content_fingerprint(
     return digest.hexdigest()
 
 
+def read_pickle(path: Path, what: str) -> object | None:
+    """What ``path`` holds, or None when it is missing, torn or foreign (built afresh then)."""
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        logger.warning("%s file %s could not be read; building it again", what, path.name)
+        return None
+
+
+def write_pickle(path: Path, value: object, *, kept: int) -> None:
+    """Write ``value`` whole or not at all, keeping the ``kept`` newest files of the folder."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)  # readers see the whole file or none
+        older = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in older[:-kept]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        logger.warning("%s could not be written to %s", path.name, path.parent, exc_info=True)
+
+
 def load_cached(fingerprint: str, documents: list[Document]) -> Index | None:
     folder = _folder()
     if folder is None:
         return None
-    path = folder / f"{fingerprint}.pickle"
-    try:
-        with path.open("rb") as file:
-            index = pickle.load(file)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a torn or foreign file: build afresh and overwrite it
-        logger.warning("search index file %s could not be read; rebuilding", path.name)
-        return None
+    index = read_pickle(folder / f"{fingerprint}.pickle", "search index")
     if not isinstance(index, Index) or len(index.unit_start) < 1:
         return None
     # The documents are not in the file: the content holds their text already.
@@ -98,14 +117,4 @@ def store(fingerprint: str, index: Index) -> None:
     if folder is None:
         return
     path = folder / f"{fingerprint}.pickle"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as file:
-            pickle.dump(replace(index, documents=()), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)  # readers see the whole file or none
-        older = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-        for stale in older[:-INDEX_FILES_KEPT]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        logger.warning("search index could not be written to %s", path.parent, exc_info=True)
+    write_pickle(path, replace(index, documents=()), kept=INDEX_FILES_KEPT)

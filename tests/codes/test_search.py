@@ -113,7 +113,7 @@ def test_the_code_card_comes_first_on_every_page_that_searches(client):
         )
         instant_first = first_link(instant, 'class="result-title"')
         assistant = first_link(
-            client.get("/triage/ask/", {"q": query}), 'class="choice choice-guide"'
+            client.get("/triage/ask/", {"q": query}), 'class="choice choice-match"'
         )
         for where, url in (
             ("api", api),

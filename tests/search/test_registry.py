@@ -75,3 +75,72 @@ def test_pins_come_first_and_a_ranked_hit_with_the_same_url_is_dropped(tmp_path,
     assert search.search_with_hint(index, "打印纸").hits[0] is not pinned
     assert search.search_with_hint(index, "锁机", content=library).hits[0].kind != "code"
     assert len(search.search_with_hint(index, "锁机 打印纸", content=library, limit=1).hits) == 1
+
+
+# --- a registered reader ------------------------------------------------------------------------
+
+
+def _reader_hit(slug: str, score: float, warning: str = "") -> search.Hit:
+    return search.Hit(
+        url=f"/guides/{slug}/#s",
+        guide_slug=slug,
+        title=slug,
+        section_title="",
+        snippet_html=search.highlight("", []),
+        score=score,
+        kind="section",
+        warning=warning,
+    )
+
+
+def _with_reader(monkeypatch, understood) -> list:
+    asked = []
+
+    def reader(content, query):
+        asked.append(query)
+        return understood
+
+    monkeypatch.setattr(registry, "_reader", None)
+    monkeypatch.setattr(registry, "_pins", [])
+    registry.register_reader(reader)
+    return asked
+
+
+def test_the_reader_is_blended_in_and_can_bring_a_guide_the_words_missed(tmp_path, monkeypatch):
+    library = make_library(tmp_path, LOCK, PRINTER)
+    index = search.build_index(guide_documents(library))
+    alone = slugs(search.search(index, "锁机 打印"))
+    assert len(alone) == 2
+    understood = search.Understood(
+        guides={alone[1]: 0.9, "elsewhere": 0.1},
+        hits=(_reader_hit(alone[1], 0.9), _reader_hit("elsewhere", 0.1)),
+    )
+    asked = _with_reader(monkeypatch, understood)
+    results = search.search_with_hint(index, "锁机 打印", content=library)
+    assert asked == ["锁机 打印"]
+    assert slugs(results.hits)[:2] == [alone[1], alone[0]]
+    assert "elsewhere" in slugs(results.hits)  # only the reader knew it
+    assert [h.score for h in results.hits] == sorted((h.score for h in results.hits), reverse=True)
+    # Without content (no reader asked) the ranking is BM25's.
+    assert slugs(search.search_with_hint(index, "锁机 打印").hits) == alone
+
+
+def test_a_safety_answer_from_the_reader_goes_first(tmp_path, monkeypatch):
+    library = make_library(tmp_path, LOCK, PRINTER)
+    index = search.build_index(guide_documents(library))
+    first = _reader_hit("safety", 0.3, warning="这很可能是诈骗")
+    _with_reader(monkeypatch, search.Understood(guides={}, first=first))
+    hits = search.search_with_hint(index, "锁机", content=library).hits
+    assert hits[0] is first and hits[0].warning
+
+
+def test_off_topic_empties_results_only_when_sure_or_the_words_are_unknown(tmp_path, monkeypatch):
+    library = make_library(tmp_path, LOCK, PRINTER)
+    index = search.build_index(guide_documents(library))
+    _with_reader(monkeypatch, search.Understood(guides={}, off_topic=0.3))
+    unknown = search.search_with_hint(index, "红烧肉怎么做好吃 锁", content=library)
+    assert unknown.hits == [] and unknown.off_topic
+    known = search.search_with_hint(index, "锁机", content=library)
+    assert known.hits and not known.off_topic
+    _with_reader(monkeypatch, search.Understood(guides={}, off_topic=0.9))
+    assert search.search_with_hint(index, "锁机", content=library).off_topic
