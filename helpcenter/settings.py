@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "database",
     "search",
     "guides",
+    "understanding",
     "triage",
     "codes",
     "insights",
@@ -160,6 +161,11 @@ CONTENT_CACHE_DIR = os.environ.get(
 # (search/store.py); empty turns it off.
 SEARCH_INDEX_DIR = os.environ.get(
     "HELPCENTER_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")
+)
+# The assistant's reader (a model learned from triage.yaml's examples), one file per version
+# (understanding/store.py); empty turns it off.
+UNDERSTANDING_MODEL_DIR = os.environ.get(
+    "HELPCENTER_UNDERSTANDING_MODEL_DIR", str(BASE_DIR / "var" / "understanding")
 )
 # A guide whose facts were last checked longer ago than this is flagged (check and /healthz).
 CONTENT_REVIEW_DAYS = int(os.environ.get("HELPCENTER_REVIEW_DAYS", "180"))

@@ -19,6 +19,7 @@ CONTENT_CACHE_DIR = ""
 # Nothing written into the repository: the search index stays in memory (tests/search/
 # test_store.py points it at a temporary folder where the file is tested).
 SEARCH_INDEX_DIR = ""
+UNDERSTANDING_MODEL_DIR = ""
 # Canonical and shared links are built from this, never from the Host header.
 SITE_URL = "http://testserver"
 # SQLite in memory, unless DATABASE_URL names another database (scripts/test runs the

@@ -11,8 +11,11 @@ class TriageConfig(AppConfig):
         from search import registry
         from triage import checks  # noqa: F401  (registers the triage tree check)
         from triage.loading import get_tree
+        from triage.reading import understood
         from triage.search import outcome_documents
 
         # Free text and /search/ find the assistant's outcomes through the search registry.
         registry.register_documents("outcome", outcome_documents)
+        # Search blends in what the assistant's reader makes of a query (and its safety answer).
+        registry.register_reader(understood)
         register_service_codes(lambda: get_tree(get_library()).service_codes)

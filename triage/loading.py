@@ -16,6 +16,7 @@ from guides.content import Library
 from guides.last_good import kept_or_built
 from guides.problems import Problem
 from guides.yaml_lines import LineMapping, line_of
+from search.text import compact
 from triage.graph import _check_graph, _known_next, _moved, _routes, _without_dangling
 from triage.tree import (
     ANSWER_KEYS,
@@ -41,11 +42,16 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+MAX_EXAMPLE_CHARS = 200  # what the assistant's box accepts
+
+
 class _Builder:
     def __init__(self, library: Library, source: Path) -> None:
         self.library = library
         self.source = source
         self.problems: list[Problem] = []
+        # Normalised phrasing -> (where it is written, line): one phrasing, one meaning.
+        self.phrasings: dict[str, tuple[str, int]] = {}
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.source, line, message))
@@ -174,6 +180,8 @@ class _Builder:
         found = self.library.guides.get(guide)
         prevention = found.section("prevention") if found else None
         return Outcome(
+            examples=self.examples(entry, "examples", f"结果 {outcome_id}"),
+            warning=_text(entry.get("warning")),
             response_codes=self.response_codes(entry, where),
             id=outcome_id,
             service_code=code,
@@ -191,6 +199,37 @@ class _Builder:
             guide_url=guide_url,
             prevention_url=f"{found.url}#{prevention.anchor}" if found and prevention else "",
         )
+
+    def examples(self, entry: LineMapping, key: str, where: str) -> tuple[str, ...]:
+        """Phrasings under ``key``: strings, each claimed by one outcome (or off-topic) only."""
+        raw = entry.get(key) or []
+        first = line_of(entry, key)
+        if not isinstance(raw, list):
+            self.problem(first, f"{where}：{key} 应是列表，每行一句“- 商户的说法”")
+            return ()
+        kept: list[str] = []
+        for number, value in enumerate(raw, start=1):
+            # Each phrasing on its own line ("- ..."), as the file's comment asks.
+            line = first + number
+            text = value.strip() if isinstance(value, str) else ""
+            if not text or len(text) > MAX_EXAMPLE_CHARS:
+                self.problem(
+                    line, f"{where}：{key} 第 {number} 句应是 1 到 {MAX_EXAMPLE_CHARS} 个字的文字"
+                )
+                continue
+            key_text = compact(text)
+            if key_text in self.phrasings:
+                other, other_line = self.phrasings[key_text]
+                if other != where:
+                    self.problem(
+                        line,
+                        f"{where}：例句“{text}”也写在{other}（第 {other_line} 行），"
+                        "一句话只能属于一个结果",
+                    )
+                continue
+            self.phrasings[key_text] = (where, line)
+            kept.append(text)
+        return tuple(kept)
 
     def response_codes(self, entry: LineMapping, where: str) -> tuple[str, ...]:
         raw = entry.get("response_codes") or []
@@ -291,7 +330,8 @@ def load_tree(library: Library) -> Tree:
     routes = _routes(start, nodes, outcomes) if start in nodes else {}
     if start in nodes:
         _check_graph(start, nodes, outcomes, routes, builder)
-    tree = Tree(source, start, nodes, outcomes, codes, routes, ())
+    off_topic = builder.examples(data, "off_topic", "off_topic（与 POS 无关的说法）")
+    tree = Tree(source, start, nodes, outcomes, codes, routes, (), off_topic=off_topic)
     moved = _moved(data, tree, builder) if start in nodes else {}
     return replace(tree, moved=moved, problems=tuple(builder.problems))
 

@@ -23,7 +23,7 @@ SOLVED, UNSOLVED = "solved", "unsolved"
 RESERVED_IDS = frozenset({SOLVED, UNSOLVED, "code", "qr", "ask"})
 SOLVED_LABEL, UNSOLVED_LABEL = "解决了", "还没解决"
 
-TOP_KEYS = {"start", "questions", "outcomes", "moved"}
+TOP_KEYS = {"start", "questions", "outcomes", "moved", "off_topic"}
 QUESTION_KEYS = {"question", "help", "free_text", "code_input", "answers"}
 ANSWER_KEYS = {"id", "label", "goto", "restart"}
 OUTCOME_KEYS = {
@@ -37,6 +37,8 @@ OUTCOME_KEYS = {
     "next",
     "keywords",
     "response_codes",
+    "examples",
+    "warning",
 }
 # The shape of a code in codes.yaml; codes/checks.py checks that each one exists there.
 RESPONSE_CODE_RE = re.compile(r"[0-9A-Z]{2}")
@@ -79,6 +81,10 @@ class Outcome:
     keywords: tuple[str, ...]
     line: int
     response_codes: tuple[str, ...] = ()  # codes typical of this outcome, linked to their cards
+    # Phrasings as merchants type them: what the assistant's reader learns this outcome from.
+    examples: tuple[str, ...] = ()
+    # A safety outcome's warning, shown above it; such an outcome goes first when it is likely.
+    warning: str = ""
     # Resolved against the library when the tree is built, so a page costs no lookups.
     guide_title: str = ""
     section_title: str = ""
@@ -97,6 +103,8 @@ class Tree:
     problems: tuple[Problem, ...]
     # Old path prefix -> new prefix, for answers moved under another question (`moved:`).
     moved: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    # Phrasings about what the center does not cover, so the reader learns to say 没有找到.
+    off_topic: tuple[str, ...] = ()
 
     @property
     def root(self) -> Node | None:

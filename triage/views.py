@@ -25,16 +25,17 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from codes.content import get_codebook
+from guides.content import Library
 from guides.library import get_library
 from helpcenter.caching import public_page
 from helpcenter.http import HtmxHttpRequest, clean_query
+from search import registry
 from search.query import search_with_hint
 from search.registry import get_index
-from triage import flow
+from triage import flow, reading
 from triage.loading import get_tree
 
 TEMPLATE = "triage/assistant.html"
-MATCHED_OUTCOMES = 3
 MATCHED_GUIDES = 3
 
 
@@ -92,19 +93,42 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
         url = outcome and flow.outcome_url(tree=tree, outcome=outcome)
         if url:
             return _jump(request, url)
-    # With the library, registered pins come first (a code's card for "刷卡显示51").
     library = get_library()
-    index = get_index(library)
-    hits = search_with_hint(index, query, limit=12, content=library).hits if query else []
     walked = flow.walk(tree=tree, path=at)
-    reply = {
+    reply = _understand(library, tree, query)
+    return _reply(request, walked=walked, tree=tree, said=query or "（没有写内容）", reply=reply)
+
+
+def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]:
+    """The reply to free text: what the reader makes of it (``triage.reading``), the answers of
+    the screen messages and codes it quotes, and guides only when something fits."""
+    understood = reading.read(library, query)
+    screens = [hit for pin in registry.pins() for hit in pin(library, query)] if query else []
+    found = understood.kind in reading.FOUND
+    guides = []
+    if found:
+        hits = search_with_hint(get_index(library), query, limit=12, content=library).hits
+        shown = {hit.url for hit in screens}
+        guides = [h for h in hits if h.kind in ("guide", "section") and h.url not in shown]
+    outcomes = understood.outcomes if found else ()
+    # Nothing fits: the channels of the likeliest outcome, else whoever runs the terminal.
+    likely = understood.outcomes[0].channels if understood.outcomes else ()
+    channels = library.channels_for(likely) if likely else library.channels_for()
+    return {
         "kind": "ask",
         "query": query,
-        "outcomes": [h for h in hits if h.kind == "outcome"][:MATCHED_OUTCOMES],
-        "guides": [h for h in hits if h.kind != "outcome"][:MATCHED_GUIDES],
+        "reading": understood.kind if (found or not screens) else "screens",
+        "warning": understood.warning,
+        "outcomes": [
+            flow.Choice(o.title, flow.outcome_url(tree=tree, outcome=o) or "") for o in outcomes
+        ],
+        "question": understood.question,
+        "question_choices": understood.question_choices,
+        "screens": screens,
+        "guides": guides[:MATCHED_GUIDES],
+        "channels": [] if found else channels,
         "search_url": f"{reverse('search:page')}?{urlencode({'q': query})}",
     }
-    return _reply(request, walked=walked, tree=tree, said=query or "（没有写内容）", reply=reply)
 
 
 @require_safe
@@ -219,8 +243,8 @@ def _context(
     channels = []
     if current.kind in ("outcome", "contact") and outcome is not None:
         channels = library.channels_for(outcome.channels)
-    elif current.kind == "reply" and reply and reply["kind"] == "ask" and not reply["outcomes"]:
-        channels = library.channels_for()
+    elif current.kind == "reply" and reply and reply["kind"] == "ask":
+        channels = reply["channels"]
     path_text = "/".join(walked.path)
     state_url = flow.state_url(path=walked.path)
     replying = current.kind == "reply"

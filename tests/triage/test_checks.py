@@ -266,3 +266,51 @@ def test_moved_must_be_a_mapping(content_dir):
     [message] = messages(content_dir, text)
     assert f"content/triage.yaml:{line_of(text, 'moved:')}: " in message
     assert "旧路径: 新路径" in message
+
+
+# --- examples: phrasings the reader learns from ----------------------------------------------
+
+EXAMPLES_TREE = SMALL_TREE.replace(
+    "    keywords: [操作员已锁定]\n",
+    "    keywords: [操作员已锁定]\n    examples:\n"
+    "      - 密码输错三次锁了\n      - mima shu cuo le\n",
+).replace(
+    "    contact: true\n",
+    "    contact: true\n    examples:\n      - 不知道为啥锁了\n",
+)
+
+
+def test_examples_are_read_and_pass(content_dir):
+    from triage.loading import get_tree
+
+    assert messages(content_dir, EXAMPLES_TREE) == []
+    tree = get_tree(get_library())
+    assert tree.outcomes["wrong-password"].examples == ("密码输错三次锁了", "mima shu cuo le")
+    assert tree.outcomes["unsure"].examples == ("不知道为啥锁了",)
+
+
+def test_an_example_claimed_by_two_outcomes_names_both_lines(content_dir):
+    # The same phrasing, written differently (full-width, punctuation, case), under another.
+    text = EXAMPLES_TREE.replace("      - 不知道为啥锁了\n", "      - 密码输错三次，锁了！\n")
+    found = messages(content_dir, text)
+    first, second = line_of(text, "密码输错三次锁了"), line_of(text, "密码输错三次，锁了！")
+    assert len(found) == 1
+    assert f"triage.yaml:{second}:" in found[0] and f"（第 {first} 行）" in found[0]
+    assert "结果 unsure" in found[0] and "结果 wrong-password" in found[0]
+
+
+def test_off_topic_phrasings_may_not_repeat_an_outcome_example(content_dir):
+    text = EXAMPLES_TREE + "off_topic:\n  - 今天天气怎么样\n  - 不知道为啥锁了\n"
+    found = messages(content_dir, text)
+    assert len(found) == 1 and "off_topic" in found[0] and "结果 unsure" in found[0]
+
+
+@pytest.mark.parametrize(
+    "bad", ["examples: 锁了", "examples:\n      - ''", "examples:\n      - 123"]
+)
+def test_examples_must_be_a_list_of_texts(content_dir, bad):
+    text = SMALL_TREE.replace(
+        "    keywords: [操作员已锁定]\n", f"    keywords: [操作员已锁定]\n    {bad}\n"
+    )
+    found = messages(content_dir, text)
+    assert len(found) == 1 and "examples" in found[0] and "wrong-password" in found[0]

@@ -391,7 +391,7 @@ def test_empty_or_nonsense_gets_a_kind_answer_and_the_top_choices(client, query)
     assert response.status_code == 200
     body = text(response)
     assert "这些可能和您的问题有关" not in body
-    assert "请告诉我遇到了什么问题" in body or "换个说法试试" in body
+    assert "请告诉我遇到了什么问题" in body or "没有找到和这句话相关的解答" in body
     assert '<a class="choice" href="/triage/status/">' in body
     assert "终端服务商客服热线" in body or not query.strip()
 

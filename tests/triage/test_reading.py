@@ -1,0 +1,153 @@
+"""The assistant's reader: safety first, ask when close, honest "not found", screen text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from guides.library import get_library
+from search.query import search_with_hint
+from search.registry import get_index
+from triage import reading
+from triage.loading import get_tree
+
+SAFETY = [
+    tuple(line.split("\t"))
+    for line in (Path(__file__).parent / "safety-phrasings.tsv").read_text("utf-8").splitlines()
+    if line and not line.startswith("#")
+]
+# Written for this test: nothing a POS help center answers.
+OFF_TOPIC = [
+    "怎么做红烧肉",
+    "明天北京下雨吗",
+    "我想贷款买车",
+    "手机屏幕碎了去哪修",
+    "孩子发烧了怎么办",
+]
+BAD_INPUT = [
+    "",
+    " " * 50,
+    "锁" * 2000,
+    "🙂🙂🙂",
+    "pos机 lock 了 🙂 ｱｲｳ",
+    "1234567890123",
+    "qiandao shibai",
+]
+
+
+def test_the_safety_list_is_long_and_every_phrasing_puts_safety_first():
+    assert len(SAFETY) >= 40
+    library = get_library()
+    wrong = []
+    for text, about in SAFETY:
+        found = reading.read(library, text)
+        if found.kind != "safety" or not found.warning:
+            wrong.append(f"{text} -> {found.kind} {[o.id for o in found.outcomes]} ({about})")
+    assert wrong == []
+
+
+def test_safety_comes_first_in_search_with_its_warning():
+    library = get_library()
+    wrong = []
+    for text, _ in SAFETY:
+        hits = search_with_hint(get_index(library), text, limit=5, content=library).hits
+        if not hits or not hits[0].warning:
+            wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_the_assistant_shows_the_warning_and_the_safety_answer_first(client):
+    body = client.get("/triage/ask/", {"q": "客服打电话说帮我降费率，让我把验证码念给他"}).content
+    body = body.decode()
+    assert re.search(r'<h2 class="question reply-warning"[^>]*>这很可能是诈骗', body)
+    first = re.search(r'class="choice choice-match choice-warning" href="([^"]+)"', body)
+    assert first and first.group(1) == "/triage/safety/call/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", OFF_TOPIC)
+def test_off_topic_gets_not_found_the_assistant_and_contacts(client, text):
+    body = client.get("/triage/ask/", {"q": text}).content.decode()
+    assert "没有找到和这句话相关的解答" in body
+    assert "choice-match" not in body and "choice-guide" not in body  # nothing dressed up
+    assert 'class="channels' in body or "channel" in body
+    assert 'href="/triage/card-declined/"' in body  # the assistant's questions
+    page = client.get("/search/", {"q": text}).content.decode()
+    assert "没有找到" in page and 'href="/triage/"' in page and "联系方式" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", BAD_INPUT)
+def test_bad_input_gets_an_answer_or_an_honest_not_found(client, text):
+    for url in ("/triage/ask/", "/search/", "/api/search"):
+        response = client.get(url, {"q": text})
+        assert response.status_code == 200, url
+    body = client.get("/triage/ask/", {"q": text}).content.decode()
+    headings = ("这些可能和您的问题有关", "没有找到和这句话相关的解答", "请告诉我遇到了什么问题")
+    assert any(h in body for h in headings) or "reply-warning" in body or "您说：" in body
+
+
+def test_close_outcomes_on_sibling_answers_ask_the_question_that_parts_them():
+    tree = get_tree(get_library())
+    one, two = tree.outcomes["locked-wrong-password"], tree.outcomes["locked-unsure"]
+    found = reading.decide(tree, {one.id: 0.40, two.id: 0.35, "none": 0.01})
+    assert found.kind == "ask"
+    route = tree.routes[one.id]
+    other = tree.routes[two.id]
+    shared = next(i for i, (a, b) in enumerate(zip(route, other, strict=False)) if a != b)
+    assert found.question is not None and found.question.answer(route[shared]) is not None
+    urls = {c.url for c in found.question_choices}
+    assert f"/triage/{'/'.join(route[: shared + 1])}/" in urls
+    # Far apart: answer, best first.
+    clear = reading.decide(tree, {one.id: 0.80, two.id: 0.10})
+    assert clear.kind == "answer" and clear.outcomes[0] is one
+
+
+def test_outcomes_that_part_at_the_first_screen_are_answered_not_asked():
+    tree = get_tree(get_library())
+    found = reading.decide(tree, {"sign-in-failed": 0.40, "refund-void": 0.38})
+    assert found.kind == "answer" and [o.id for o in found.outcomes[:2]] == [
+        "sign-in-failed",
+        "refund-void",
+    ]
+
+
+def test_nothing_likely_or_none_winning_is_not_found():
+    tree = get_tree(get_library())
+    assert reading.decide(tree, {"sign-in-failed": 0.03, "none": 0.01}).kind == "not_found"
+    off = reading.decide(tree, {"sign-in-failed": 0.2, "none": 0.7})
+    assert off.kind == "not_found" and off.about_nothing
+
+
+@pytest.mark.django_db
+def test_free_text_never_offers_internal_states(client):
+    for text in (
+        "机器锁了",
+        "签到失败",
+        "钱没到账",
+        "退款",
+        "打印机不出纸",
+        "别的卡能刷就这张不行",
+    ):
+        body = client.get("/triage/ask/", {"q": text}).content.decode()
+        links = re.findall(r'class="choice[^"]*" href="([^"]+)"', body)
+        assert links and not [u for u in links if re.search(r"/(solved|unsolved)/$", u)], text
+
+
+@pytest.mark.django_db
+def test_a_screen_message_without_a_code_finds_its_answer(client):
+    body = client.get("/triage/ask/", {"q": "屏幕上一直写着请先签到"}).content.decode()
+    assert "屏幕上的提示" in body
+    assert 'href="/guides/sign-in-after-power-off/#sign-in-steps"' in body
+    # The code box too: the message instead of a code.
+    jump = client.get("/codes/jump/", {"code": "余额不足"})
+    assert jump.status_code == 302 and jump["Location"] == "/codes/51/"
+
+
+def test_the_model_is_built_once_per_content_version():
+    library = get_library()
+    assert reading.get_model(library) is reading.get_model(library)
+    assert "none" in reading.get_model(library).labels

@@ -1,0 +1,119 @@
+"""The learned reader's engine: features, training, scoring, the stored model, folds."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from search.index import build_index
+from tests.factories import guide, make_library
+from understanding import evaluation, features, store
+from understanding.model import Model, Sample, train
+
+LOCK = guide("unlock", "机器被锁定了怎么解锁", keywords=["锁机", "锁定"])
+SIGN = guide("sign-in", "开机签到失败怎么办", keywords=["签到"])
+
+
+@pytest.fixture
+def index(tmp_path):
+    library = make_library(tmp_path, LOCK, SIGN)
+    from guides.search import guide_documents
+
+    return build_index(guide_documents(library), library.synonyms)
+
+
+SAMPLES = [
+    Sample("机器锁了", "locked"),
+    Sample("锁定了打不开", "locked"),
+    Sample("屏幕显示终端已锁定", "locked"),
+    Sample("签到不了", "sign-in"),
+    Sample("开机签到失败", "sign-in"),
+    Sample("一直提示请先签到", "sign-in"),
+    Sample("怎么做红烧肉", "none"),
+    Sample("今天天气怎么样", "none"),
+    Sample("机器被锁定", "locked", 0.5),
+]
+
+
+def test_features_read_pinyin_and_slips_like_the_words_they_mean(index):
+    typed = features.counts(index, features.parse(index, "qiandao"))
+    assert typed["签到"] >= 1
+    # A slip nobody listed still shares the sound of the word it stands for.
+    slip = features.counts(index, features.parse(index, "所定了"))
+    word = features.counts(index, features.parse(index, "锁定了"))
+    shared = {f for f in slip if f.startswith(features.SOUND_PREFIX)} & set(word)
+    assert f"{features.SOUND_PREFIX}suo ding" in shared
+
+
+def test_a_paragraph_of_pinyin_is_read_clause_by_clause(index):
+    clauses = features.parse(index, "ji qi suo ding le, qian dao shi bai")
+    assert [c.text for c in clauses] == ["机器锁定了", "签到失败"]
+
+
+def test_text_is_bounded_and_nothing_readable_gives_no_clause(index):
+    assert features.parse(index, "🙂🙂🙂 !!!") == ()
+    long = features.parse(index, "锁" * 5000)
+    assert sum(len(c.text) for c in long) <= 200
+
+
+def test_the_model_learns_labels_and_gives_probabilities(index):
+    model = train(index, SAMPLES)
+    assert set(model.labels) == {"locked", "sign-in", "none"}
+    for text, label in (("pos机锁住了", "locked"), ("签到失败了咋整", "sign-in")):
+        found = model.probabilities(index, text)
+        assert max(found, key=found.get) == label
+        assert sum(found.values()) == pytest.approx(1.0, abs=1e-5)
+    # Words the model never saw say nothing.
+    assert model.probabilities(index, "🙂") == {}
+
+
+def test_training_is_deterministic(index):
+    one, two = train(index, SAMPLES), train(index, SAMPLES)
+    assert one.labels == two.labels and one.rows == two.rows
+    assert np.array_equal(one.weights, two.weights) and np.array_equal(one.bias, two.bias)
+
+
+def test_two_labels_and_one_label_are_handled(index):
+    two = train(index, [s for s in SAMPLES if s.label != "none"])
+    found = two.probabilities(index, "锁定了")
+    assert max(found, key=found.get) == "locked"
+    one = train(index, [s for s in SAMPLES if s.label == "locked"])
+    assert one.labels == ("locked",)
+    assert one.probabilities(index, "锁定了") == {"locked": pytest.approx(1.0)}
+
+
+def test_folds_deal_each_label_over_every_fold_and_never_test_weak_samples():
+    folds = evaluation.folds(SAMPLES, 3)
+    assert folds[-1] == -1  # the title-like sample (weight 0.5) is always trained on
+    locked = [f for s, f in zip(SAMPLES, folds, strict=True) if s.label == "locked" and f >= 0]
+    assert sorted(locked) == [0, 1, 2]
+
+
+def test_fold_models_test_each_example_once_on_a_model_that_never_saw_it(index):
+    tested = []
+    for model, held in evaluation.fold_models(index, SAMPLES, k=2):
+        assert isinstance(model, Model)
+        tested += held
+    assert sorted(tested) == [i for i, s in enumerate(SAMPLES) if s.weight == 1.0]
+
+
+def test_the_model_is_stored_once_and_loaded_by_fingerprint(index, settings, tmp_path):
+    settings.UNDERSTANDING_MODEL_DIR = tmp_path / "models"
+    model = train(index, SAMPLES)
+    name = store.fingerprint(SAMPLES)
+    assert store.load(name) is None
+    store.save(name, model)
+    loaded = store.load(name)
+    assert loaded.labels == model.labels and np.array_equal(loaded.weights, model.weights)
+    # Other samples, another file; a torn file is trained again, never an error.
+    assert store.fingerprint(SAMPLES[:-1]) != name
+    (tmp_path / "models" / f"{name}.pickle").write_bytes(pickle.dumps("torn")[:5])
+    assert store.load(name) is None
+
+
+def test_without_a_folder_nothing_is_written(index, settings, tmp_path):
+    settings.UNDERSTANDING_MODEL_DIR = ""
+    store.save("x", train(index, SAMPLES))
+    assert store.load("x") is None

@@ -1,0 +1,237 @@
+"""What a merchant's own words most likely mean, as outcomes of the tree.
+
+The reader is a model (``understanding``) learned from each outcome's ``examples:`` (and, more
+weakly, its title, summary, keywords and the buttons that lead to it), plus the ``off_topic:``
+phrasings as the label "none". Built once per content version, stored on disk.
+
+A reading decides among four answers, in this order:
+
+1. **safety**: a danger signal (``triage.safety``) or a safety outcome the model rates likely
+   puts that outcome first, with its warning;
+2. **not found**: nothing fits (the text is about something else, or no outcome is likely
+   enough): say so plainly, offer the assistant's questions and a contact;
+3. **ask**: the two best outcomes are close and the tree separates them with a question: show
+   that question (the merchant's words quoted) instead of guessing;
+4. **answer**: the best outcomes, best first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from django.utils.html import conditional_escape
+
+from guides.content import Library
+from search.documents import Hit, Understood
+from search.registry import get_index
+from triage import safety
+from triage.flow import Choice, choices, state_url, walk
+from triage.loading import get_tree
+from triage.tree import Node, Outcome, Tree
+from understanding import features, store
+from understanding.model import Model, Sample, train
+
+NONE = "none"
+# Weights of what an outcome's page says, beside its examples (weight 1).
+TITLE_WEIGHT, SUMMARY_WEIGHT, KEYWORD_WEIGHT, PATH_WEIGHT = 0.6, 0.3, 0.4, 0.3
+# Thresholds, chosen on cross-validation over the examples (bench/bench_understanding.py).
+FLOOR = 0.06  # below this the best outcome is no answer
+NONE_MARGIN = 1.0  # "none" wins when it is at least this share of the best outcome's probability
+ASK_RATIO = 0.5  # the second is at least this share of the first: ask, do not guess
+SAFETY_FLOOR = 0.2  # a safety outcome this likely goes first
+# A danger signal names the general safety answer ("机器丢了": stop it); when the model is this
+# sure of a more specific one on the same guide ("丢了，查有没有人用过"), that one goes first.
+SPECIFIC = 0.4
+SHOWN = 3
+
+ReadingKind = Literal["empty", "safety", "not_found", "ask", "answer"]
+FOUND = frozenset({"safety", "ask", "answer"})  # the kinds that offer an answer
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    kind: ReadingKind
+    ranked: tuple[tuple[Outcome, float], ...] = ()  # best first (the safety outcome first)
+    question: Node | None = None  # "ask": the question that tells the two best apart
+    question_choices: tuple[Choice, ...] = ()
+    off_topic: float = 0.0  # the probability of "none"
+    warning: str = ""  # "safety": what the merchant must read first
+    probabilities: dict[str, float] = field(default_factory=dict)  # every label's
+
+    @property
+    def about_nothing(self) -> bool:
+        """Not found because the words are about something else ("none" won)."""
+        best = self.ranked[0][1] if self.ranked else 0.0
+        return (
+            self.kind == "not_found" and self.off_topic > 0 and self.off_topic >= NONE_MARGIN * best
+        )
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        return tuple(outcome for outcome, _ in self.ranked)
+
+
+def samples(tree: Tree) -> list[Sample]:
+    found = []
+    for outcome in tree.outcomes.values():
+        if outcome.id not in tree.routes:
+            continue  # unreachable: never offered
+        found += [Sample(text, outcome.id) for text in outcome.examples]
+        found.append(Sample(outcome.title, outcome.id, TITLE_WEIGHT))
+        if outcome.summary:
+            found.append(Sample(outcome.summary, outcome.id, SUMMARY_WEIGHT))
+        found += [Sample(k, outcome.id, KEYWORD_WEIGHT) for k in outcome.keywords]
+        labels = [t.chosen for t in walk(tree=tree, path=tree.routes[outcome.id]).turns if t.chosen]
+        if labels:
+            found.append(Sample("，".join(labels[1:] or labels), outcome.id, PATH_WEIGHT))
+    found += [Sample(text, NONE) for text in tree.off_topic]
+    return found
+
+
+def get_model(library: Library) -> Model:
+    return library.derive("triage_reader", _load_or_train)
+
+
+def _load_or_train(library: Library) -> Model:
+    tree, index = get_tree(library), get_index(library)
+    training = samples(tree)
+    fingerprint = store.fingerprint(training)
+    model = store.load(fingerprint)
+    if model is None:
+        model = train(index, training)
+        store.save(fingerprint, model)
+    return model
+
+
+def read(library: Library, text: str, *, model: Model | None = None) -> Reading:
+    """What ``text`` most likely means (``model``: another model, for cross-validation)."""
+    tree, index = get_tree(library), get_index(library)
+    parsed = features.parse(index, text)
+    if not parsed:
+        return Reading("empty")
+    model = model if model is not None else get_model(library)
+    probabilities = model.probabilities_of(features.counts(index, parsed))
+    # Danger is read in the merchant's own words (pinyin read as hanzi), not in search's
+    # homophone corrections, which can invent one ("想接外宾生意" read as "想借…").
+    said = "，".join(clause.text for clause in parsed)
+    reading = decide(tree, probabilities, danger=safety.danger(said))
+    return replace(reading, probabilities=probabilities)
+
+
+def decide(tree: Tree, probabilities: dict[str, float], *, danger: str = "") -> Reading:
+    off_topic = probabilities.get(NONE, 0.0)
+    ranked = sorted(
+        ((tree.outcomes[label], p) for label, p in probabilities.items() if label in tree.outcomes),
+        key=lambda pair: (-pair[1], pair[0].id),
+    )
+    safe = _safety_first(tree, ranked, danger)
+    if safe is not None:
+        first, warning = safe
+        rest = [pair for pair in ranked if pair[0].id != first[0].id]
+        return Reading("safety", (first, *rest[: SHOWN - 1]), off_topic=off_topic, warning=warning)
+    if not ranked or ranked[0][1] < FLOOR or off_topic >= NONE_MARGIN * ranked[0][1]:
+        return Reading("not_found", tuple(ranked[:SHOWN]), off_topic=off_topic)
+    shown = tuple(ranked[:SHOWN])
+    if len(ranked) > 1 and ranked[1][1] >= ASK_RATIO * ranked[0][1]:
+        asked = _deciding_question(tree, ranked[0][0], ranked[1][0])
+        if asked is not None:
+            node, offered = asked
+            return Reading("ask", shown, node, offered, off_topic)
+    return Reading("answer", shown, off_topic=off_topic)
+
+
+def _safety_first(
+    tree: Tree, ranked: list[tuple[Outcome, float]], danger: str
+) -> tuple[tuple[Outcome, float], str] | None:
+    """The safety answer to put first and its warning, or None."""
+    if danger in tree.outcomes and danger in tree.routes:
+        signalled = tree.outcomes[danger]
+        if ranked:
+            best, probability = ranked[0]
+            specific = best.guide == signalled.guide and probability >= SPECIFIC
+            if best.id != danger and (specific or (best.warning and probability >= SPECIFIC)):
+                return ranked[0], best.warning or signalled.warning
+        probability = next((p for o, p in ranked if o.id == danger), 0.0)
+        return (signalled, probability), signalled.warning
+    for outcome, probability in ranked[:SHOWN]:
+        if outcome.warning and probability >= SAFETY_FLOOR:
+            return (outcome, probability), outcome.warning
+    return None
+
+
+def _deciding_question(
+    tree: Tree, first: Outcome, second: Outcome
+) -> tuple[Node, tuple[Choice, ...]] | None:
+    """The question where the shortest paths to two outcomes part, and its answers: None
+    when they part at the first screen (which says nothing new) or not at all."""
+    one, two = tree.routes.get(first.id), tree.routes.get(second.id)
+    if not one or not two:
+        return None
+    shared = 0
+    while shared < min(len(one), len(two)) and one[shared] == two[shared]:
+        shared += 1
+    if shared == 0 or shared >= min(len(one), len(two)):
+        return None
+    turn = walk(tree=tree, path=one[:shared]).current
+    if turn.kind != "question" or turn.node is None:
+        return None
+    return turn.node, tuple(c for c in choices(turn=turn) if not c.restart)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+GUIDES_OFFERED = 5
+GUIDE_FLOOR = 0.05  # a guide the reader finds less likely than this joins no ranking
+
+
+def understood(library: Library, query: str, *, model: Model | None = None) -> Understood | None:
+    """The reading of a search query, for ``search.registry.register_reader``."""
+    reading = read(library, query, model=model)
+    if reading.kind == "empty" or not reading.probabilities:
+        return None  # nothing learned (no examples, or none of the words known)
+    tree = get_tree(library)
+    guides: dict[str, float] = defaultdict(float)
+    urls, landing = {}, {}
+    for label, probability in reading.probabilities.items():
+        outcome = tree.outcomes.get(label)
+        if outcome is None or outcome.id not in tree.routes or not outcome.guide_url:
+            continue
+        guides[outcome.guide] += probability
+        urls[state_url(path=tree.routes[outcome.id])] = probability
+        if probability > landing.get(outcome.guide, (None, 0.0))[1]:
+            landing[outcome.guide] = (outcome, probability)
+    likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide])
+    hits = tuple(
+        _section_hit(outcome, guides[outcome.guide])
+        for outcome, _ in likely[:GUIDES_OFFERED]
+        if guides[outcome.guide] >= GUIDE_FLOOR
+    )
+    first = None
+    if reading.kind == "safety":
+        outcome = reading.ranked[0][0]
+        first = Hit(
+            url=state_url(path=tree.routes[outcome.id]),
+            guide_slug=outcome.guide,
+            title=outcome.title,
+            section_title="",
+            snippet_html=conditional_escape(outcome.summary),
+            score=reading.ranked[0][1],
+            kind="outcome",
+            warning=reading.warning,
+        )
+    off_topic = reading.off_topic if reading.about_nothing else 0.0
+    return Understood(dict(guides), hits, urls, first, off_topic)
+
+
+def _section_hit(outcome: Outcome, probability: float) -> Hit:
+    return Hit(
+        url=outcome.guide_url,
+        guide_slug=outcome.guide,
+        title=outcome.guide_title,
+        section_title=outcome.section_title,
+        snippet_html=conditional_escape(outcome.summary),
+        score=probability,
+        kind="section",
+    )

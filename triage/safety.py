@@ -1,0 +1,127 @@
+"""Signals of danger in a merchant's words, checked before anything learned.
+
+The reader (``triage.reading``) also learns the safety outcomes from their examples, but a
+scam, a burning battery or a stolen terminal must come first even when the phrasing is one no
+example resembles. These patterns are that backstop: each names the outcome it puts first.
+They look for the shape of the danger (someone asks for a code; the battery smokes), not for a
+merchant's exact words, and are checked on the text as search normalises it (lower case,
+full-width folded, pinyin read as hanzi).
+
+Order matters: a merchant who already lost money needs "已经被骗了" even when the story also
+says who called and what they asked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _either(words: str) -> str:
+    return f"({'|'.join(words.split())})"
+
+
+_SECRET = _either(
+    "验证码 校验码 动态码 短信码 验证短信 口令 cvv 安全码"
+    " (主管|操作员|银行卡|卡|登录|支付|取款)?密码"
+)
+_ASKED = _either(
+    "要 问 索要 让我报 叫我报 报给 报一下 念 读给 读一下 告诉 发给 发过去 提供 说出 给他 给对方"
+)
+_CALLER = _either(
+    "客服 银联 银行 服务商 工作人员 警察 公安 专员 经理 官方 来电 打电话 电话 打来 短信 陌生人"
+    " 一个人 有人 对方"
+)
+_DEVICE = r"(机器|机子|pos|刷卡机|终端|电签|收款机|设备)"
+
+SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (outcome, re.compile(pattern))
+    for outcome, pattern in (
+        (
+            "other-scammed",
+            r"(被骗|上当|受骗|骗走|骗了我|骗子.{0,8}(转走|拿走|骗走|刷走)"
+            r"|(?<!说)钱.{0,2}(被转走|被划走|被刷走|被扣走|全没了|都没了|不见了)"
+            rf"|(已经|刚才|刚刚).{{0,8}}(报了|告诉了|给了|发给了|念给|转了|转过去|输了).{{0,8}}({_SECRET}|钱|元|块)"
+            rf"|(报了|告诉了|给了|念给了|发给了).{{0,6}}{_SECRET}"
+            r"|转了.{0,6}(钱|元|块|万|千).{0,12}(联系不上|拉黑|不见|没了|骗))",
+        ),
+        (
+            "scam-remote-app",
+            r"(屏幕共享|共享屏幕|分享屏幕|远程(控制|协助|操作)|视频会议|会议号|腾讯会议"
+            r"|(让我|叫我|要我|让下|他让|对方|客服|陌生人|短信).{0,8}(下载|下个|下一个|装|安装)"
+            r".{0,10}(app|软件|应用|apk|客户端)"
+            r"|(点|打开).{0,6}(链接|网址)|(链接|网址).{0,6}(点|打开|进去)"
+            r"|扫.{0,6}(码|二维码).{0,8}(升级|认证|解冻|降费率|激活|核实))",
+        ),
+        (
+            "scam-card-changed",
+            r"(结算卡|收款卡|到账卡|手机号|银行卡).{0,10}(已变更|被改|被换|被修改|变更|改成|换成|换了|改了)"
+            r".{0,16}(没|不是我|没办|没有办|没改|没操作|没申请|不知道)"
+            r"|(没|不是我|没有).{0,10}(改|换|变更).{0,10}(结算卡|收款卡|手机号).{0,10}(变更|改了|换了|短信|通知)",
+        ),
+        (
+            "deposit-fee-scams",
+            # A threat: pay (to someone) or be stopped. A terminal already stopped for an
+            # unpaid fee is no scam ("流量费没交被停了").
+            r"(不交|不缴|不付|不补|不转).{0,14}(就|要|会|马上|今天|明天|立刻).{0,6}"
+            r"(停机|锁机|关停|注销|冻结|停用|封|作废|停了|停掉)"
+            r"|(押金|流量费|服务费|年费|保证金|会员费|管理费|欠费).{0,16}(不然|否则|要不然|要不)"
+            r".{0,8}(停|锁|注销|冻结|封|作废)"
+            r"|(停机|锁机|注销|冻结|停用).{0,8}(先交|先转|先付|转到|打到).{0,8}(钱|费|押金|账户)",
+        ),
+        (
+            "limits-scams",
+            r"(提额|提高额度|调额|升额|加额度|额度提升).{0,12}(交|付|转|费|钱|验证码|会员|刷一笔)"
+            r"|(交|付|转).{0,8}(钱|费).{0,8}(提额|提高额度|调额)"
+            r"|(交|付|转).{0,10}费.{0,10}(调到|提到|升到|开通大额|不限额)"
+            r"|(大额通道|不限额|开通大额|提额).{0,12}(先转|先交|先付)"
+            r"|(先转|先交|先付).{0,12}(大额|不限额|提额)",
+        ),
+        (
+            "chargeback-scams",
+            rf"(调单|拒付|退单|交易异常).{{0,14}}(转账|转钱|打钱|{_SECRET}|交钱|保证金|退到)",
+        ),
+        (
+            "scam-lend-terminal",
+            # Someone wants the merchant's terminal ("借我的机器"), not a terminal the
+            # merchant rents from the provider ("租的pos寄回去").
+            rf"(借给|租给|借我|借用我|借下|借一下|借几天|借用|想借|要借|来借).{{0,6}}{_DEVICE}"
+            rf"|{_DEVICE}.{{0,4}}(借给|租给|借出去|借别人|借他|借我用)"
+            r"|帮.{0,8}刷(几|一|两|三)(笔|下|张)|套(现|线)|替.{0,6}收(款|钱)|代收款|帮.{0,4}(别人|朋友|他).{0,4}收款"
+            r"|刷.{0,6}(卡|信用卡).{0,8}(给他|还他|换现金|退现金|给现金)"
+            r"|(不买东西|没买东西|不买).{0,10}(取现|套现|换现金|拿现金|要现金)"
+            r"|(几|多|五六|好几|三四)张.{0,4}卡.{0,12}(换一张|轮着|反复)",
+        ),
+        (
+            "refund-never-transfer",
+            r"(退款|退钱|退货|多付|多刷|多转|多收|刷多了|付多了).{0,24}(转账|微信|支付宝|现金|另一张|别的卡|其他卡|卡号|私人账户|个人账户)"
+            r"|(转账|现金|微信|支付宝).{0,6}(退给|退还|退他)"
+            r"|(支付宝|微信|现金|转账).{0,4}(转给|退给|还给|打给)(他|她|对方|客人|顾客)",
+        ),
+        (
+            "other-scam",
+            rf"{_CALLER}.{{0,14}}{_ASKED}.{{0,10}}{_SECRET}"
+            rf"|{_SECRET}.{{0,6}}(报给|告诉|发给|念给).{{0,6}}(他|她|对方|客服)"
+            r"|(降费率|降低费率|调费率|费率.{0,4}(下调|上调|降低|优惠)|升级.{0,4}费率).{0,12}(电话|来电|打来|打电话|验证码|客服)"
+            r"|(电话|来电|打来|打电话|客服).{0,14}(降费率|调费率|降低费率|费率.{0,4}(下调|优惠))"
+            r"|冒充|诈骗|骗子|假客服",
+        ),
+        (
+            "power-danger",
+            r"(鼓包|鼓起来|胀起来|冒烟|冒火|起火|着火|火花|焦味|烧焦|糊味|烧糊|爆炸|炸了|烫手|烫得|很烫|好烫|巨烫|发烫|过热)",
+        ),
+        (
+            "lost-stop-terminal",
+            rf"{_DEVICE}.{{0,12}}(丢了|丢失|弄丢|被偷|偷走|偷了|被盗|被抢|不见了|找不到了|遗失)"
+            rf"|{_DEVICE}.{{0,4}}(放|落|忘).{{0,8}}(没了|不见)"
+            rf"|(丢了|弄丢了|被偷了|偷走了|被盗了|被抢了).{{0,6}}{_DEVICE}|(偷|盗|抢)(走|了).{{0,4}}{_DEVICE}",
+        ),
+    )
+)
+
+
+def danger(text: str) -> str:
+    """The safety outcome a normalised text signals, or "" when it signals none."""
+    for outcome, pattern in SIGNALS:
+        if pattern.search(text):
+            return outcome
+    return ""
