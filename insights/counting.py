@@ -34,7 +34,8 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-GAP = "gap"  # the kind whose distinct items are capped per day
+GAP = "gap"  # kinds whose items are what merchants typed: distinct items capped per day
+CAPPED = frozenset({GAP, "said-yes", "said-no"})
 
 
 class Key(NamedTuple):
@@ -169,9 +170,11 @@ def _write(batch: dict[Key, int]) -> int:
         for key, n in sorted(new, key=lambda kn: -kn[1]):
             if rows >= settings.INSIGHTS_MAX_ROWS:
                 break
-            if key.kind == GAP:
+            if key.kind in CAPPED:
                 if key.day not in gaps_today:
-                    gaps_today[key.day] = DailyCount.objects.filter(day=key.day, kind=GAP).count()
+                    gaps_today[key.day] = DailyCount.objects.filter(
+                        day=key.day, kind__in=CAPPED
+                    ).count()
                 if gaps_today[key.day] >= settings.INSIGHTS_GAP_DAY_LIMIT:
                     continue
                 gaps_today[key.day] += 1

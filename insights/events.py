@@ -22,6 +22,7 @@ outcome                   outcome id                 tree version
 solved / unsolved         outcome id                 tree version
 ask-hit / ask-empty                                  tree version
 code                      code
+said-yes / said-no        masked free text or query  o:outcome id / g:guide slug
 photo                     matched code ("" = none)   (counted by photo/views.py)
 ========================  =========================  ==============================
 """
@@ -36,9 +37,10 @@ from guides.content import Library
 from guides.library import get_library
 from insights import counting
 from insights.masking import gap_text
-from search.query import search
+from search import registry
+from search.query import search_with_hint
 from search.registry import get_index
-from triage import flow
+from triage import flow, reading
 from triage.loading import get_tree
 
 VIEW, VOTE_YES, VOTE_NO, REASON = "view", "vote-yes", "vote-no", "reason"
@@ -46,6 +48,8 @@ SEARCH_HIT, SEARCH_EMPTY, SEARCH_OPEN, GAP = "search-hit", "search-empty", "sear
 ENTER, QUESTION, ANSWER, OUTCOME = "assistant-enter", "question", "answer", "outcome"
 SOLVED, UNSOLVED, ASK_HIT, ASK_EMPTY = "solved", "unsolved", "ask-hit", "ask-empty"
 CODE = "code"
+# What a merchant typed, and where it ended: 解决了/有帮助 (yes) or 还没解决/没解决 (no).
+SAID_YES, SAID_NO = "said-yes", "said-no"
 
 # The optional reason after 没解决, in the order the form offers them.
 REASONS = {
@@ -143,7 +147,8 @@ def record_gap(query: str, *, source: str) -> None:
 def count_search(raw: str) -> bool:
     """A search made on the search page; True when it found something."""
     query = _query(raw)
-    found = bool(search(get_index(), query, limit=1))
+    library = get_library()
+    found = bool(search_with_hint(get_index(library), query, limit=1, content=library).hits)
     counting.count(SEARCH_HIT if found else SEARCH_EMPTY)
     if not found:
         record_gap(query, source="search")
@@ -191,10 +196,45 @@ def count_ask(library: Library, raw: str, version: str) -> None:
     if version != tree_version(library):
         raise Refused(409, "made by an older assistant tree")
     query = _query(raw)
-    found = bool(search(get_index(), query, limit=1))
+    # As the reply said: found when the reader answered, or a screen message or code matched.
+    found = reading.read(library, query).kind in reading.FOUND or any(
+        pin(library, query) for pin in registry.pins()
+    )
     counting.count(ASK_HIT if found else ASK_EMPTY, "", version)
     if not found:
         record_gap(query, source="assistant")
+
+
+# --- learning from use -------------------------------------------------------------------------
+
+
+def count_said(
+    library: Library,
+    raw: str,
+    *,
+    path: str = "",
+    version: str = "",
+    guide: str = "",
+    verdict: str = "",
+) -> None:
+    """What a merchant typed (to the assistant or search), and the answer it ended on: an
+    outcome marked 解决了/还没解决 (``path`` ends there) or a guide voted on (``verdict``)."""
+    text = gap_text(_query(raw))
+    if not text:
+        raise Refused(400, "nothing to learn from")
+    if path:
+        walked, _ = _walk(library, path, version)
+        if len(walked.turns) < 2 or walked.path[-1] not in (flow.SOLVED, flow.UNSOLVED):
+            raise Refused(400, "not an answer to 问题解决了吗")
+        outcome = walked.turns[-2].outcome
+        if outcome is None:
+            raise Refused(400, "not an answer to 问题解决了吗")
+        helpful, target = walked.path[-1] == flow.SOLVED, f"o:{outcome.id}"
+    else:
+        if verdict not in ("yes", "no"):
+            raise Refused(400, "unknown verdict")
+        helpful, target = verdict == "yes", f"g:{guide_slug(library, guide)}"
+    counting.count(SAID_YES if helpful else SAID_NO, text, target)
 
 
 # --- codes -----------------------------------------------------------------------------------

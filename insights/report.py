@@ -13,8 +13,9 @@ from django.utils import timezone
 from guides.content import Library
 from insights import events
 from insights.models import DailyCount
-from triage import flow
+from triage import flow, reading
 from triage.loading import get_tree
+from triage.tree import Outcome
 
 TOP = 10
 TABLES = ("guides", "gaps", "funnel", "outcomes", "codes")
@@ -156,6 +157,55 @@ def gap_rows(start: dt.date, end: dt.date, *, limit: int = 50) -> list[tuple[str
     ]
 
 
+@dataclass(frozen=True)
+class Said:
+    text: str  # masked, as stored
+    count: int
+    recognised: bool  # the reader already puts this outcome first for the text
+
+
+@dataclass(frozen=True)
+class SaidGroup:
+    outcome: Outcome
+    said: list[Said]
+
+
+def _said_outcome(library: Library, tree: flow.Tree, text: str, target: str) -> Outcome | None:
+    """The outcome a phrasing ended on: named (o:), or for a guide voted on (g:), the outcome
+    on that guide the reader rates likeliest for the text."""
+    kind, _, name = target.partition(":")
+    if kind == "o":
+        return tree.outcomes.get(name)
+    on_guide = [o for o in tree.outcomes.values() if o.guide == name and o.id in tree.routes]
+    if not on_guide:
+        return None
+    likely = reading.read(library, text).probabilities
+    return max(on_guide, key=lambda o: (likely.get(o.id, 0.0), -o.line))
+
+
+def said_groups(
+    library: Library, start: dt.date, end: dt.date, kind: str, *, limit: int = 60
+) -> list[SaidGroup]:
+    """Phrasings merchants typed that ended on an outcome (said-yes: it helped; said-no: it
+    did not), grouped by outcome, most said first."""
+    tree = get_tree(library)
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in _counts(start, end, kind):
+        totals[(entry["item"], entry["detail"])] += entry["total"]
+    groups: dict[str, list[Said]] = defaultdict(list)
+    for (text, target), n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+        outcome = _said_outcome(library, tree, text, target)
+        if outcome is None:
+            continue
+        first = reading.read(library, text).outcomes[:1]
+        recognised = bool(first) and first[0].id == outcome.id
+        groups[outcome.id].append(Said(text, n, recognised))
+    return sorted(
+        (SaidGroup(tree.outcomes[o], said) for o, said in groups.items()),
+        key=lambda g: (-sum(s.count for s in g.said), g.outcome.id),
+    )
+
+
 def _question_order(tree: flow.Tree) -> list[str]:
     routes = tree.routes
     return sorted((n for n in tree.nodes if n in routes), key=lambda n: (len(routes[n]), routes[n]))
@@ -248,6 +298,8 @@ def build(library: Library, *, days: int, today: dt.date | None = None) -> dict[
         "searches_empty": searches["search-empty"],
         "searches_opened": searches["search-open"],
         "gaps": gap_rows(start, end),
+        "said_helped": said_groups(library, start, end, events.SAID_YES),
+        "said_failed": said_groups(library, start, end, events.SAID_NO),
         "assistant": funnel(library, start, end, version),
         "codes": code_rows(start, end),
         "totals": {

@@ -33,7 +33,7 @@ from insights import events, report
 from insights.feedback import unsolved_help
 
 BEACON_MAX_BYTES = 1024
-BEACON_FIELDS = {"kind", "guide", "path", "version", "query", "code"}
+BEACON_FIELDS = {"kind", "guide", "path", "version", "query", "code", "verdict"}
 LOGIN_FAILURES = (5, 300)  # failed logins allowed per client, per this many seconds
 ANSWERS = {"yes": True, "no": False}
 
@@ -79,6 +79,15 @@ def event(request: HttpRequest) -> HttpResponse:
             events.count_ask(library, _first(data, "query"), _first(data, "version"))
         elif kind == "code":
             events.count_code(library, _first(data, "code"))
+        elif kind == "said":
+            events.count_said(
+                library,
+                _first(data, "query"),
+                path=_first(data, "path"),
+                version=_first(data, "version"),
+                guide=_first(data, "guide"),
+                verdict=_first(data, "verdict"),
+            )
         else:
             return _status(400, "unknown event")
     except events.Refused as refused:

@@ -1,11 +1,10 @@
-// Counts for editors (insights/): one same-origin sendBeacon per page or step, carrying what the
-// URL already says and nothing about the visitor.
+// Counts for editors: one sendBeacon per page or step (what the URL says, nothing about the
+// visitor), and once the words last typed (sessionStorage) with the answer they ended on.
 (function () {
   "use strict";
 
-  // Addresses from the page (built with the URLconf in _base.html).
   var urls = (document.currentScript || {}).dataset || {};
-  if (!urls.event) return;  // a page without the addresses counts nothing
+  if (!urls.event) return;
   var ENDPOINT = urls.event;
   function escaped(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
   function shape(template, placeholder, part) {
@@ -15,7 +14,7 @@
   var CODE = shape(urls.code, "CODE", "([A-Za-z0-9]{1,8})");
   var ASSISTANT = urls.assistant;
   var RESERVED = (urls.reserved || "").split(" ").filter(Boolean);
-  var MOST_PER_PAGE = 40; // a page left open for hours still sends a bounded number
+  var MOST_PER_PAGE = 40;
   var MAX_BODY = 900;
   var sent = 0;
 
@@ -27,8 +26,14 @@
     try {
       navigator.sendBeacon(ENDPOINT, body);
     } catch (error) {
-      // Counting is best effort: a blocked beacon must never break the page.
     }
+  }
+
+  function remember(query) {
+    try { sessionStorage.said = query.slice(0, 200); } catch (e) {}
+  }
+  function recall() {
+    try { var q = sessionStorage.said || ""; delete sessionStorage.said; return q; } catch (e) { return ""; }
   }
 
   function treeVersion() {
@@ -45,20 +50,30 @@
     if (match) return send({ kind: "code", code: match[1] });
     if (path === urls.search) {
       var query = params.get("q");
-      if (query && (params.get("page") || "1") === "1") send({ kind: "search", query: query.slice(0, 200) });
+      if (query && (params.get("page") || "1") === "1") {
+        send({ kind: "search", query: query.slice(0, 200) });
+        remember(query);
+      }
       return;
     }
     var version = treeVersion();
     if (!version) return;
     if (path === urls.ask) {
       var said = params.get("q");
-      if (said) send({ kind: "ask", query: said.slice(0, 200), version: version });
+      if (said) {
+        send({ kind: "ask", query: said.slice(0, 200), version: version });
+        remember(said);
+      }
       return;
     }
     var reserved = RESERVED.some(function (prefix) { return path.indexOf(prefix) === 0; });
     if (path.indexOf(ASSISTANT) === 0 && !reserved) {
       var step = path.slice(ASSISTANT.length).replace(/\/$/, "");
       send({ kind: "step", path: step, version: version });
+      if (/\/(solved|unsolved)$/.test(step)) {
+        var typed = recall();
+        if (typed) send({ kind: "said", query: typed, path: step, version: version });
+      }
     }
   }
 
@@ -67,14 +82,12 @@
     reveal(document);
   }
 
-  // Shown only where JavaScript runs (e.g. a copy button).
   function reveal(root) {
     root.querySelectorAll("[data-insights-needs-js][hidden]").forEach(function (element) {
       element.hidden = false;
     });
   }
 
-  // An assistant step that htmx fetched and pushed to the address bar is a page shown too.
   document.addEventListener("htmx:pushedIntoHistory", function (event) {
     shown(new URL(event.detail.path, window.location.href));
   });
@@ -82,7 +95,6 @@
     reveal(event.target.parentNode || document);
   });
 
-  // Which search result was opened.
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".results a[href], .instant-list a[href]");
     if (!link) return;
@@ -93,12 +105,14 @@
     else if (url.pathname.indexOf(ASSISTANT) === 0) send({ kind: "open", guide: "assistant" });
   });
 
-  // A vote names the section the reader came to (the address's #anchor), for the agent text.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-insights-vote] button");
     if (!button) return;
     var field = button.form && button.form.querySelector("input[name=section]");
     if (field) field.value = decodeURIComponent(window.location.hash.slice(1)).slice(0, 100);
+    var guide = GUIDE.exec(window.location.pathname);
+    var typed = guide && (button.value === "yes" || button.value === "no") ? recall() : "";
+    if (typed) send({ kind: "said", query: typed, guide: guide[1], verdict: button.value });
   });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -427,3 +427,74 @@ def test_the_admin_login_goes_through_the_rate_limited_one(client):
     response = client.get("/staff/admin/login/?next=/staff/admin/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/login/?next=%2Fstaff%2Fadmin%2F"
+
+
+# --- learning from use: merchants' own words and where they ended --------------------------------
+
+
+@pytest.mark.django_db
+def test_what_was_typed_is_kept_masked_with_the_outcome_it_ended_on(client):
+    tree_version = version()
+    solved = beacon(
+        client,
+        kind="said",
+        query="机器所定了 打13812345678",
+        path="status/locked/wrong-password/solved",
+        version=tree_version,
+    )
+    assert solved.status_code == 204
+    unsolved = beacon(
+        client, kind="said", query="签不上", path="sign-in/failed/unsolved", version=tree_version
+    )
+    assert unsolved.status_code == 204
+    voted = beacon(client, kind="said", query="mima wangle", guide=GUIDE, verdict="no")
+    assert voted.status_code == 204
+    kept = stored()
+    assert kept[("said-yes", "机器所定了 打 #", "o:locked-wrong-password")] == 1
+    assert ("said-no", "签不上", "o:sign-in-failed") in kept
+    assert kept[("said-no", "mima wangle", f"g:{GUIDE}")] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"query": "机器锁了", "path": "status/locked/wrong-password"},  # no 解决了/还没解决
+        {"query": "机器锁了", "guide": GUIDE, "verdict": "maybe"},
+        {"query": "机器锁了", "guide": "no-such-guide", "verdict": "yes"},
+        {"query": "1381234567", "guide": GUIDE, "verdict": "yes"},  # nothing left once masked
+    ],
+)
+def test_a_said_event_that_names_no_answer_is_refused(client, fields):
+    response = beacon(client, kind="said", version=version(), **fields)
+    assert response.status_code in (400, 404)
+    assert stored() == {}
+
+
+@pytest.mark.django_db
+def test_the_staff_page_groups_what_helped_with_the_line_to_add(client, staff):
+    tree_version = version()
+    for _ in range(2):
+        beacon(
+            client,
+            kind="said",
+            query="锁机啦咋整",
+            path="status/locked/wrong-password/solved",
+            version=tree_version,
+        )
+    beacon(
+        client,
+        kind="said",
+        query="签到老失败",
+        path="sign-in/failed/unsolved",
+        version=tree_version,
+    )
+    client.force_login(staff)
+    body = client.get("/staff/insights/").content.decode()
+    from triage.loading import get_tree
+
+    line = get_tree(get_library()).outcomes["locked-wrong-password"].line
+    assert "商户自己的话：解决了的" in body
+    assert f"triage.yaml 第 {line} 行" in body
+    assert "<code>      - 锁机啦咋整</code> ×2" in body
+    assert "签到老失败 ×1" in body
