@@ -3,10 +3,13 @@
     python bench/bench_search.py [--guides 500 5000] [--queries 300]
 
 For each size, generates a library of realistic guides (the shipped guides' sections,
-reshuffled and re-titled, about ten sections each) in a temporary folder, then prints: index
-build time, the index file a worker loads, query latency (median, p95), the memory the index
-holds, and how long a fresh worker takes to start (django.setup(), load the content, load
-the index from its file). Figures only; the targets are printed beside them.
+reshuffled and re-titled, about ten sections each) in a temporary folder, beside the shipped
+guides, tree (with its ~2,500 examples) and codes, then prints: index build time, the index
+file a worker loads, query latency (median, p95) of BM25 alone and of what /search/ runs (BM25,
+pins and the assistant's learned reader blended), the reader's training time (once per content
+version) and a reading's cost, the memory the index holds, and how long a fresh worker takes to
+start (django.setup(), load the content, the index and the reader's model from their files).
+Figures only; the targets are printed beside them.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import search.store  # noqa: E402
 from bench._timing import percentile  # noqa: E402
 from guides import content  # noqa: E402
 from guides import loading as guides_loading  # noqa: E402
+from triage import reading  # noqa: E402
 
 TARGET_MEDIAN_MS = 10
 TARGET_P95_MS = 25
@@ -82,18 +86,25 @@ from django.conf import settings
 settings.CONTENT_DIR = os.environ["BENCH_CONTENT"]
 settings.SEARCH_INDEX_DIR = os.environ["BENCH_INDEX"]
 settings.CONTENT_CACHE_DIR = os.environ["BENCH_INDEX"]
+settings.UNDERSTANDING_MODEL_DIR = os.environ["BENCH_INDEX"] + "/models"
 import search  # noqa: E402
 import search.registry  # noqa: E402
 import search.store  # noqa: E402
 from guides import content  # noqa: E402
 from guides import library as guides_library  # noqa: E402
 from guides import loading as guides_loading  # noqa: E402
+from triage import reading  # noqa: E402
 set_up = time.perf_counter()
-guides_library.get_library()
+library = guides_library.get_library()
 loaded = time.perf_counter()
 search.get_index()
+indexed = time.perf_counter()
+reading.get_model(library)
 done = time.perf_counter()
-print(json.dumps({"setup": set_up - started, "library": loaded - set_up, "index": done - loaded}))
+print(json.dumps({
+    "setup": set_up - started, "library": loaded - set_up, "index": indexed - loaded,
+    "model": done - indexed,
+}))
 """
 
 
@@ -111,9 +122,14 @@ def shuffled_text(text: str, rng: random.Random) -> str:
 def generate(root: Path, shipped: content.Library, count: int, rng: random.Random) -> None:
     """Write ``count`` guides of about ten sections each, made of the shipped guides' text."""
     (root / "guides").mkdir(parents=True)
-    for name in ("categories.yaml", "contacts.yaml", "synonyms.yaml"):
+    for name in ("categories.yaml", "contacts.yaml", "synonyms.yaml", "triage.yaml", "codes.yaml"):
         (root / name).write_text(
             (shipped.root / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    # The shipped guides too: the tree and the codes point into them.
+    for guide in shipped.guides.values():
+        (root / "guides" / guide.path.name).write_text(
+            guide.path.read_text(encoding="utf-8"), encoding="utf-8"
         )
     guides = list(shipped.guides.values())
     sections = [s for g in guides for s in g.sections if s.text]
@@ -264,6 +280,21 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
             empty += not hits
         median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
 
+        # What /search/ runs: BM25 over guides, outcomes and codes, the pins, the reader.
+        settings.UNDERSTANDING_MODEL_DIR = index_dir / "models"
+        full_index = search.registry.get_index(library)
+        train_seconds = _timed(lambda: reading.get_model(library))
+        for query in queries[:20]:
+            search.search_with_hint(full_index, query, content=library)
+        blended, readings = [], []
+        for query in queries:
+            started = time.perf_counter()
+            search.search_with_hint(full_index, query, content=library)
+            blended.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            reading.read(library, query)
+            readings.append((time.perf_counter() - started) * 1000)
+
         # The real worker indexes the assistant's outcomes too; its first start writes the file.
         worker_start(root, index_dir, runs=1)
         worker = worker_start(root, index_dir, runs=3 if count <= 1000 else 1)
@@ -286,6 +317,15 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
     print(f"query p95:                     {p95:7.2f} ms   target < {TARGET_P95_MS} ms")
     print(f"  slowest:                     {max(latencies):7.2f} ms")
     print(
+        f"/search/ query median:         {statistics.median(blended):7.2f} ms   target < "
+        f"{TARGET_MEDIAN_MS} ms  (BM25 + pins + reader; p95 {percentile(blended, 0.95):.2f} ms)"
+    )
+    print(
+        f"reader: one reading median     {statistics.median(readings):7.2f} ms   "
+        f"(p95 {percentile(readings, 0.95):.2f} ms); trained in {train_seconds:.2f} s once per "
+        "content version (scikit-learn imported), then loaded from its file"
+    )
+    print(
         f"index memory (traced):         {traced / mb:7.1f} MB   target <= {TARGET_MEMORY_MB} MB"
         "  (as a worker loads it)"
     )
@@ -296,7 +336,8 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
     )
     print(
         f"  of which: setup {worker['setup'] * 1000:.0f} ms, content {worker['library'] * 1000:.0f}"
-        f" ms, search index {worker['index'] * 1000:.0f} ms"
+        f" ms, search index {worker['index'] * 1000:.0f} ms, reader's model "
+        f"{worker['model'] * 1000:.0f} ms"
     )
     print(
         f"worker start (forked):         {forked:7.1f} ms   target < {TARGET_WORKER_MS} ms  "

@@ -1,15 +1,24 @@
-"""How well the site understands what merchants type and photograph: on what it was tuned on,
-and on held-out sets written by people who saw neither the guides, the tree nor those examples
-(bench/heldout/README.md). The gap between the two is the overfitting.
+"""How well the site understands what merchants type and photograph: cross-validated on the
+examples it learns from, on what it was tuned on, and on held-out sets written by people who saw
+neither the guides, the tree nor those examples (bench/heldout/README.md). The gap between
+cross-validation and held out is the overfitting.
 
-    .venv/bin/python bench/bench_understanding.py [--photos DIR]
+    .venv/bin/python bench/bench_understanding.py [--photos DIR] [--compare] [--show-misses]
 
-Search: right guide first and in the top 3 (tests/phrasings/*.tsv, tuned; bench/heldout/
-search-labels.tsv, held out). The assistant's free text: the first outcome's guide (tuned:
-tests/triage/test_freetext.py's phrasings, by service code; held out: assistant-labels.tsv).
-Off-topic lines ("none") count as right when nothing is offered. Photos: the photo lands where
-the exact screen text would (tuned: tests/screen_photos.py; held out: bench/heldout/photos.py,
-labels.tsv), read in process (no HTTP).
+The assistant (triage.reading): right outcome first and in the top 3. Cross-validation: 5 folds
+over triage.yaml's examples (each held out once, the model trained on the other four); tuned:
+tests/triage/test_freetext.py's phrasings; held out: bench/heldout/assistant-outcomes.tsv (by
+outcome) and assistant-labels.tsv (by guide: the first outcome's guide). Off-topic lines
+("none") are right when the reader says not found. Safety: tests/triage/safety-phrasings.tsv
+and the held-out lines marked 安全, each must put a safety outcome first.
+
+Search: right guide first and in the top 3, with the reader blended in (cross-validated: each
+example searched with the fold's model; tuned: tests/phrasings/*.tsv; held out:
+bench/heldout/search-labels.tsv). Photos: the photo lands where the exact screen text would
+(tuned: tests/screen_photos.py; held out: bench/heldout/photos.py, labels.tsv).
+
+--show-misses prints the misses of cross-validation and of the tuned sets only: never of the
+held-out sets, so that nobody tunes on them by accident.
 """
 
 from __future__ import annotations
@@ -17,8 +26,10 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +43,20 @@ django.setup()
 from codes.content import get_codebook  # noqa: E402
 from codes.screens import get_screens  # noqa: E402
 from guides.library import get_library  # noqa: E402
+from search import registry  # noqa: E402
 from search.query import search_with_hint  # noqa: E402
 from search.registry import get_index  # noqa: E402
+from triage import reading  # noqa: E402
 from triage.loading import get_tree  # noqa: E402
+from understanding import evaluation, model  # noqa: E402
 
 HELDOUT = ROOT / "bench" / "heldout"
+SAFETY_LIST = ROOT / "tests" / "triage" / "safety-phrasings.tsv"
+Ranked = tuple[list[str], set[str]]
 
 
 def rows(path: Path) -> list[tuple[str, set[str]]]:
+    """``text<TAB>answer[,answer]`` lines (either column order is read by ``swapped``)."""
     found = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#") and "\t" in line:
@@ -48,7 +65,7 @@ def rows(path: Path) -> list[tuple[str, set[str]]]:
     return found
 
 
-def score(results: list[tuple[list[str], set[str]]]) -> tuple[float, float, int]:
+def score(results: list[Ranked]) -> tuple[float, float, int]:
     first = top3 = 0
     for ranked, answers in results:
         if answers == {"none"}:
@@ -58,35 +75,107 @@ def score(results: list[tuple[list[str], set[str]]]) -> tuple[float, float, int]
             continue
         first += bool(ranked) and ranked[0] in answers
         top3 += bool(answers & set(ranked[:3]))
-    return first / len(results), top3 / len(results), len(results)
+    return first / max(1, len(results)), top3 / max(1, len(results)), len(results)
 
 
-def guide_ranking(library, index, text: str, *, outcomes_only: bool = False) -> list[str]:
-    hits = search_with_hint(index, text, limit=10, content=library).hits
+def line(name: str, figures: tuple[float, float, int]) -> str:
+    first, top3, count = figures
+    return f"{name:<38} right first {first:6.1%}   top 3 {top3:6.1%}   ({count} lines)"
+
+
+def guide_ranking(library, index, text: str) -> list[str]:
+    results = search_with_hint(index, text, limit=10, content=library)
     ranked = []
-    for hit in hits:
-        if outcomes_only and hit.kind != "outcome":
-            continue
+    for hit in results.hits:
         slug = hit.guide_slug or hit.url.strip("/").split("/")[0]
         if slug and slug not in ranked:
             ranked.append(slug)
     return ranked
 
 
+def outcome_ranking(library, text: str, *, by: str = "id", fitted=None) -> list[str]:
+    """The reader's outcomes best first (by id or by guide); [] when it says not found."""
+    found = reading.read(library, text, model=fitted)
+    if found.kind in ("not_found", "empty"):
+        return []
+    ranked = []
+    for outcome in found.outcomes:
+        key = outcome.id if by == "id" else outcome.guide
+        if key not in ranked:
+            ranked.append(key)
+    return ranked
+
+
 def tuned_assistant(library) -> list[tuple[str, set[str]]]:
     source = (ROOT / "tests" / "triage" / "test_freetext.py").read_text(encoding="utf-8")
     tree = get_tree(library)
-    by_code = {o.service_code: o.guide for o in tree.outcomes.values()}
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PHRASINGS":
             pairs = ast.literal_eval(node.value)
-            return [(text, {by_code[code]}) for text, code in pairs if code in by_code]
+            codes = tree.service_codes
+            return [(text, {codes[code]}) for text, code in pairs if code in codes]
     return []
 
 
-def line(name: str, figures: tuple[float, float, int]) -> str:
-    first, top3, count = figures
-    return f"{name:<34} right first {first:6.1%}   top 3 {top3:6.1%}   ({count} lines)"
+def show(name: str, texts: list[str], results: list[Ranked]) -> None:
+    misses = [(t, r, a) for t, (r, a) in zip(texts, results, strict=True) if not r or r[0] not in a]
+    print(f"  -- misses of {name}: {len(misses)}")
+    for text, ranked, answers in misses:
+        print(f"     {text}  ->  {ranked[:3]}  (want {sorted(answers)})")
+
+
+def cross_validation(library, index, *, c=None, search_too=True, misses=False):
+    """Both figures over 5 folds of the examples, each tested with the model of the others."""
+    tree = get_tree(library)
+    samples = reading.samples(tree)
+    assistant, search, texts = [], [], []
+    for fitted, held in evaluation.fold_models(index, samples, k=5, c=c):
+        registry.register_reader(
+            lambda content, query, fitted=fitted: reading.understood(content, query, model=fitted)
+        )
+        for i in held:
+            text, label = samples[i].text, samples[i].label
+            texts.append(text)
+            assistant.append((outcome_ranking(library, text, fitted=fitted), {label}))
+            if search_too:
+                guide = tree.outcomes[label].guide if label in tree.outcomes else "none"
+                search.append((guide_ranking(library, index, text), {guide}))
+    registry.register_reader(reading.understood)
+    if misses:
+        show("cross-validation (assistant)", texts, assistant)
+    return score(assistant), (score(search) if search_too else None)
+
+
+def safety_figures(library, lines: list[tuple[str, set[str]]]) -> tuple[int, int, list[str]]:
+    tree = get_tree(library)
+    first, wrong = 0, []
+    for text, _ in lines:
+        found = reading.read(library, text)
+        if found.kind == "safety":  # the warning shown, a safety answer first
+            first += 1
+        else:
+            wrong.append(text)
+    del tree
+    return first, len(lines), wrong
+
+
+def timing(library, index) -> None:
+    tree = get_tree(library)
+    samples = reading.samples(tree)
+    started = time.perf_counter()
+    model.train(index, samples)
+    trained = time.perf_counter() - started
+    texts = [s.text for s in samples if s.weight == 1.0][:500]
+    costs = []
+    for text in texts:
+        started = time.perf_counter()
+        reading.read(library, text)
+        costs.append((time.perf_counter() - started) * 1000)
+    print(
+        f"model: {len(samples)} samples, {len(tree.outcomes)} outcomes; trained in {trained:.2f} s "
+        f"(scikit-learn imported); one reading: median {statistics.median(costs):.2f} ms, "
+        f"p95 {sorted(costs)[int(len(costs) * 0.95)]:.2f} ms"
+    )
 
 
 def photo_figures(samples: list[tuple[bytes, str]]) -> tuple[float, int, int]:
@@ -114,50 +203,16 @@ def expected_for(label: str) -> str:
     return matching.match(book, screens, [value.strip()]).url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--photos", help="held-out photos already generated (labels.tsv inside)")
-    args = parser.parse_args()
-    library = get_library()
-    index = get_index(library)
-
-    print("== search ==")
-    tuned = [r for p in sorted((ROOT / "tests" / "phrasings").glob("*.tsv")) for r in rows(p)]
-    print(
-        line(
-            "tuned (tests/phrasings)",
-            score([(guide_ranking(library, index, t), a) for t, a in tuned]),
-        )
-    )
-    labels = HELDOUT / "search-labels.tsv"
-    if labels.exists():
-        held = rows(labels)
-        print(
-            line(
-                "held out (bench/heldout)",
-                score([(guide_ranking(library, index, t), a) for t, a in held]),
-            )
-        )
-
-    print("== the assistant's free text (first outcome's guide) ==")
-    tuned = tuned_assistant(library)
-    ranked = [(guide_ranking(library, index, t, outcomes_only=True), a) for t, a in tuned]
-    print(line("tuned (test_freetext)", score(ranked)))
-    labels = HELDOUT / "assistant-labels.tsv"
-    if labels.exists():
-        held = rows(labels)
-        ranked = [(guide_ranking(library, index, t, outcomes_only=True), a) for t, a in held]
-        print(line("held out (bench/heldout)", score(ranked)))
-
+def photos(folder_name: str | None) -> None:
     print("== photos of the screen ==")
     from tests import screen_photos
 
     with tempfile.TemporaryDirectory() as folder:
         tuned_photos = [(p.read_bytes(), s.answer) for p, s in screen_photos.write(Path(folder))]
     share, landed, count = photo_figures(tuned_photos)
-    print(f"{'tuned (tests/screen_photos.py)':<34} landed {landed}/{count} ({share:.0%})")
-    if args.photos:
-        folder = Path(args.photos)
+    print(f"{'tuned (tests/screen_photos.py)':<38} landed {landed}/{count} ({share:.0%})")
+    if folder_name:
+        folder = Path(folder_name)
         held, unknown = [], 0
         for row in (folder / "labels.tsv").read_text(encoding="utf-8").splitlines():
             if "\t" not in row or row.startswith("file\t"):
@@ -168,9 +223,75 @@ def main() -> None:
             held.append(((folder / name).read_bytes(), expected or "(no answer for this text)"))
         share, landed, count = photo_figures(held)
         print(
-            f"{'held out (bench/heldout/photos.py)':<34} landed {landed}/{count} ({share:.0%}); "
+            f"{'held out (bench/heldout/photos.py)':<38} landed {landed}/{count} ({share:.0%}); "
             f"{unknown} labels name a text the site has no answer for even typed exactly"
         )
+
+
+def held_out_outcomes() -> list[tuple[str, set[str]]]:
+    path = HELDOUT / "assistant-outcomes.tsv"
+    return rows(path) if path.exists() else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--photos", help="held-out photos already generated (labels.tsv inside)")
+    parser.add_argument("--compare", action="store_true", help="cross-validate other C values")
+    parser.add_argument("--no-photos", action="store_true", help="skip the photo figures")
+    parser.add_argument("--show-misses", action="store_true", help="of CV and tuned sets only")
+    args = parser.parse_args()
+    library = get_library()
+    index = get_index(library)
+    timing(library, index)
+    if args.compare:
+        for c in (0.3, 0.5, 1.0, 2.0, 4.0):
+            figures, _ = cross_validation(library, index, c=c, search_too=False)
+            print(line(f"assistant CV, C={c}", figures))
+
+    print("== the assistant's free text (triage.reading) ==")
+    cv_assistant, cv_search = cross_validation(library, index, misses=args.show_misses)
+    print(line("cross-validation, 5 folds (examples)", cv_assistant))
+    tuned = tuned_assistant(library)
+    ranked = [(outcome_ranking(library, t), a) for t, a in tuned]
+    print(line("tuned (test_freetext)", score(ranked)))
+    if args.show_misses:
+        show("tuned (test_freetext)", [t for t, _ in tuned], ranked)
+    held = held_out_outcomes()
+    if held:
+        ranked = [(outcome_ranking(library, t), a) for t, a in held]
+        print(line("held out (assistant-outcomes.tsv)", score(ranked)))
+    labels = HELDOUT / "assistant-labels.tsv"
+    if labels.exists():
+        held = rows(labels)
+        ranked = [(outcome_ranking(library, t, by="guide"), a) for t, a in held]
+        print(line("held out (assistant-labels.tsv, guide)", score(ranked)))
+
+    print("== safety first ==")
+    if SAFETY_LIST.exists():
+        first, count, wrong = safety_figures(library, rows(SAFETY_LIST))
+        print(f"{'test list (safety-phrasings.tsv)':<38} safety first {first}/{count}")
+        for text in wrong if args.show_misses else ():
+            print(f"     not first: {text}")
+    glosses = HELDOUT / "assistant.tsv"
+    if glosses.exists():
+        marked = [(t, set()) for t, g in rows(glosses) if next(iter(g), "").startswith("安全")]
+        first, count, _ = safety_figures(library, marked)
+        print(f"{'held out (assistant.tsv, 安全)':<38} safety first {first}/{count}")
+
+    print("== search, the reader blended in ==")
+    print(line("cross-validation, 5 folds (examples)", cv_search))
+    tuned = [r for p in sorted((ROOT / "tests" / "phrasings").glob("*.tsv")) for r in rows(p)]
+    ranked = [(guide_ranking(library, index, t), a) for t, a in tuned]
+    print(line("tuned (tests/phrasings)", score(ranked)))
+    if args.show_misses:
+        show("tuned (tests/phrasings)", [t for t, _ in tuned], ranked)
+    labels = HELDOUT / "search-labels.tsv"
+    if labels.exists():
+        held = rows(labels)
+        ranked = [(guide_ranking(library, index, t), a) for t, a in held]
+        print(line("held out (search-labels.tsv)", score(ranked)))
+    if not args.no_photos:
+        photos(args.photos)
 
 
 if __name__ == "__main__":
