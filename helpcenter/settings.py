@@ -167,6 +167,8 @@ SEARCH_INDEX_DIR = os.environ.get(
 UNDERSTANDING_MODEL_DIR = os.environ.get(
     "HELPCENTER_UNDERSTANDING_MODEL_DIR", str(BASE_DIR / "var" / "understanding")
 )
+# After an editor's change, the previous model answers while the new one trains (seconds).
+UNDERSTANDING_TRAIN_IN_BACKGROUND = True
 # A guide whose facts were last checked longer ago than this is flagged (check and /healthz).
 CONTENT_REVIEW_DAYS = int(os.environ.get("HELPCENTER_REVIEW_DAYS", "180"))
 SITE_NAME = "商户帮助中心"

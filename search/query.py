@@ -42,7 +42,7 @@ from search.text import (
 
 # How much the registered reader's probabilities count against BM25 (both scaled to 0..1),
 # and how many BM25 hits are blended; chosen on the tuned phrasings, never the held-out ones.
-READER_SHARE = 0.5
+READER_SHARE = 0.6
 BLEND_POOL = 20
 # The reader's "off topic" empties the results when it is sure, or when most of the words are
 # unknown to the site too.

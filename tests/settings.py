@@ -20,6 +20,8 @@ CONTENT_CACHE_DIR = ""
 # test_store.py points it at a temporary folder where the file is tested).
 SEARCH_INDEX_DIR = ""
 UNDERSTANDING_MODEL_DIR = ""
+# Tests read with the model of the content they wrote (one test trains in the background).
+UNDERSTANDING_TRAIN_IN_BACKGROUND = False
 # Canonical and shared links are built from this, never from the Host header.
 SITE_URL = "http://testserver"
 # SQLite in memory, unless DATABASE_URL names another database (scripts/test runs the

@@ -17,10 +17,14 @@ A reading decides among four answers, in this order:
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
+from django.conf import settings
 from django.utils.html import conditional_escape
 
 from guides.content import Library
@@ -34,6 +38,8 @@ from understanding import features, store
 from understanding.model import Model, Sample, train
 
 NONE = "none"
+MODEL_KEY = "triage_reader"
+logger = logging.getLogger(__name__)
 # Weights of what an outcome's page says, beside its examples (weight 1).
 TITLE_WEIGHT, SUMMARY_WEIGHT, KEYWORD_WEIGHT, PATH_WEIGHT = 0.6, 0.3, 0.4, 0.3
 # Thresholds, chosen on cross-validation over the examples (bench/bench_understanding.py).
@@ -90,8 +96,38 @@ def samples(tree: Tree) -> list[Sample]:
     return found
 
 
+# The newest model of each content folder, and the content versions being trained.
+_latest: dict[Path, Model] = {}
+_training: set[str] = set()
+_lock = threading.Lock()
+
+
 def get_model(library: Library) -> Model:
-    return library.derive("triage_reader", _load_or_train)
+    """The model of this library's examples. Trained (or loaded from its file) on first use;
+    when an editor's change replaced the content of a running site, the previous model
+    answers for the few seconds a new one trains in the background."""
+    model = library.memo.get(MODEL_KEY)
+    if model is not None:
+        return model
+    previous = _latest.get(library.root)
+    if previous is None or not settings.UNDERSTANDING_TRAIN_IN_BACKGROUND:
+        return library.derive(MODEL_KEY, _load_or_train)
+    with _lock:
+        if library.version in _training:
+            return previous
+        _training.add(library.version)
+    threading.Thread(target=_train_later, args=(library,), daemon=True).start()
+    return previous
+
+
+def _train_later(library: Library) -> None:
+    try:
+        library.derive(MODEL_KEY, _load_or_train)
+    except Exception:  # the previous model keeps answering; the next change tries again
+        logger.exception("training the assistant's reader failed")
+    finally:
+        with _lock:
+            _training.discard(library.version)
 
 
 def _load_or_train(library: Library) -> Model:
@@ -102,6 +138,7 @@ def _load_or_train(library: Library) -> Model:
     if model is None:
         model = train(index, training)
         store.save(fingerprint, model)
+    _latest[library.root] = model
     return model
 
 
@@ -155,9 +192,11 @@ def _safety_first(
                 return ranked[0], best.warning or signalled.warning
         probability = next((p for o, p in ranked if o.id == danger), 0.0)
         return (signalled, probability), signalled.warning
-    for outcome, probability in ranked[:SHOWN]:
-        if outcome.warning and probability >= SAFETY_FLOOR:
-            return (outcome, probability), outcome.warning
+    # Safety answers among the best few, likely enough together ("scam" and "already
+    # scammed" splitting the vote): the likeliest of them first.
+    warned = [(o, p) for o, p in ranked[:SHOWN] if o.warning]
+    if warned and sum(p for _, p in warned) >= SAFETY_FLOOR:
+        return warned[0], warned[0][0].warning
     return None
 
 

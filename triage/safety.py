@@ -56,7 +56,7 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "scam-card-changed",
             r"(结算卡|收款卡|到账卡|手机号|银行卡).{0,10}(已变更|被改|被换|被修改|变更|改成|换成|换了|改了)"
             r".{0,16}(没|不是我|没办|没有办|没改|没操作|没申请|不知道)"
-            r"|(没|不是我|没有).{0,10}(改|换|变更).{0,10}(结算卡|收款卡|手机号).{0,10}(变更|改了|换了|短信|通知)",
+            r"|(没|不是我|没有).{0,10}(改|换|变更).{0,10}(结算卡|收款卡|手机号).{0,10}(变更|改了|换了|变了|短信|通知)",
         ),
         (
             "deposit-fee-scams",
@@ -119,9 +119,15 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# "不是丢了，是太旧了", "不是骗子电话，是正经调单": a danger the merchant rules out.
+_RULED_OUT = ("不是", "并非", "不算")
+
+
 def danger(text: str) -> str:
     """The safety outcome a normalised text signals, or "" when it signals none."""
     for outcome, pattern in SIGNALS:
-        if pattern.search(text):
-            return outcome
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 4) : match.start()]
+            if not any(word in before for word in _RULED_OUT):
+                return outcome
     return ""

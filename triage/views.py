@@ -111,6 +111,10 @@ def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]
         shown = {hit.url for hit in screens}
         guides = [h for h in hits if h.kind in ("guide", "section") and h.url not in shown]
     outcomes = understood.outcomes if found else ()
+    # A message whose section an offered outcome leads to is answered by that outcome (it
+    # also asks 解决了吗 and knows whom to call).
+    landing = {o.guide_url for o in outcomes}
+    screens = [hit for hit in screens if hit.url not in landing]
     # Nothing fits: the channels of the likeliest outcome, else whoever runs the terminal.
     likely = understood.outcomes[0].channels if understood.outcomes else ()
     channels = library.channels_for(likely) if likely else library.channels_for()

@@ -184,7 +184,7 @@ def test_nonsense_gets_a_kind_answer(live_server, phone):
     open_assistant(phone, base)
     phone.get_by_label("或者用自己的话说说问题").fill("qwzxv")
     phone.get_by_label("或者用自己的话说说问题").press("Enter")
-    expect(phone.locator("#conversation .question").last).to_contain_text("没找到")
+    expect(phone.locator("#conversation .question").last).to_contain_text("没有找到")
     expect(phone.locator("#answers").get_by_role("link", name="扫码收款有问题")).to_be_visible()
 
 

@@ -138,10 +138,24 @@ def test_free_text_never_offers_internal_states(client):
 
 
 @pytest.mark.django_db
-def test_a_screen_message_without_a_code_finds_its_answer(client):
+def test_a_screen_message_without_a_code_finds_its_answer(client, monkeypatch):
+    section = "/guides/sign-in-after-power-off/#sign-in-steps"
     body = client.get("/triage/ask/", {"q": "屏幕上一直写着请先签到"}).content.decode()
-    assert "屏幕上的提示" in body
-    assert 'href="/guides/sign-in-after-power-off/#sign-in-steps"' in body
+    first = re.search(r'class="choice choice-match[^"]*" href="([^"]+)"', body).group(1)
+    # The message's section itself, or the outcome that leads there (and asks 解决了吗).
+    tree = get_tree(get_library())
+    leads_there = {
+        f"/triage/{'/'.join(tree.routes[o.id])}/"
+        for o in tree.outcomes.values()
+        if o.guide_url == section and o.id in tree.routes
+    }
+    assert first == section or first in leads_there
+    # A message no offered outcome answers is listed as what the screen shows.
+    monkeypatch.setattr(
+        reading, "read", lambda library, text, model=None: reading.Reading("not_found")
+    )
+    body = client.get("/triage/ask/", {"q": "机器显示请先签到"}).content.decode()
+    assert "屏幕上的提示" in body and f'href="{section}"' in body
     # The code box too: the message instead of a code.
     jump = client.get("/codes/jump/", {"code": "余额不足"})
     assert jump.status_code == 302 and jump["Location"] == "/codes/51/"
@@ -151,3 +165,58 @@ def test_the_model_is_built_once_per_content_version():
     library = get_library()
     assert reading.get_model(library) is reading.get_model(library)
     assert "none" in reading.get_model(library).labels
+
+
+@pytest.mark.django_db
+def test_the_deciding_question_is_shown_with_the_merchants_words(client, monkeypatch):
+    tree = get_tree(get_library())
+    close = reading.decide(tree, {"locked-wrong-password": 0.40, "locked-unsure": 0.35})
+    monkeypatch.setattr(reading, "read", lambda library, text, model=None: close)
+    body = client.get("/triage/ask/", {"q": "机器锁了 <b>急</b>"}).content.decode()
+    assert f">{close.question.question}</h2>" in body
+    assert "您说：“机器锁了 &lt;b&gt;急&lt;/b&gt;”" in body  # quoted, escaped
+    for choice in close.question_choices:
+        assert f'href="{choice.url}"' in body
+    assert "最可能是这几种" in body
+
+
+def test_after_an_edit_the_previous_model_answers_while_the_new_one_trains(
+    content_dir, settings, monkeypatch
+):
+    import threading
+
+    from guides.loading import load_library
+    from tests.factories import SMALL_TREE, write_tree
+
+    settings.UNDERSTANDING_TRAIN_IN_BACKGROUND = True
+    write_tree(
+        content_dir,
+        SMALL_TREE.replace("    keywords: [操作员已锁定]\n", "    examples: [锁死了]\n"),
+    )
+    before = load_library(content_dir)
+    first = reading.get_model(before)  # nothing to fall back on: trained at once
+    write_tree(
+        content_dir,
+        SMALL_TREE.replace("    keywords: [操作员已锁定]\n", "    examples: [锁住了]\n"),
+    )
+    after = load_library(content_dir)
+    assert after.version != before.version
+    started = threading.Event()
+    release = threading.Event()
+    train = reading.train
+
+    def slow_train(*args, **kwargs):
+        started.set()
+        release.wait(10)
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "train", slow_train)
+    assert reading.get_model(after) is first  # answers at once, with the previous model
+    assert started.wait(10)
+    assert reading.get_model(after) is first  # still training: not started twice
+    release.set()
+    for _ in range(200):
+        if reading.MODEL_KEY in after.memo:
+            break
+        threading.Event().wait(0.05)
+    assert reading.get_model(after) is not first
