@@ -331,6 +331,8 @@ def search_with_hint(
 def _weakly_matched(index: Index, parsed: Query) -> bool:
     """Fewer than half of the merchant's own terms occur anywhere in the site: the words are
     about something else, so what BM25 found with the rest would be dressed-up noise."""
+    if parsed.synonym_members:
+        return False  # "refund", "锁死": words the site knows by another name
     own = [t for t, weight in parsed.terms.items() if weight >= 1.0]
     known = sum(t in index.idf for t in own)
     return known < OFF_TOPIC_KNOWN_SHARE * len(own)
