@@ -1,8 +1,9 @@
 """What a merchant's own words most likely mean, as outcomes of the tree.
 
 The reader is a model (``understanding``) learned from each outcome's ``examples:`` (and, more
-weakly, its title, summary, keywords and the buttons that lead to it), plus the ``off_topic:``
-phrasings as the label "none". Built once per content version, stored on disk.
+weakly, its title, summary, keywords, the heading of its guide section and the buttons that lead
+to it; the features carry the synonyms), plus the ``off_topic:`` phrasings as the label "none".
+Built once per content version, stored on disk.
 
 A reading decides among four answers, in this order:
 
@@ -86,6 +87,8 @@ def samples(tree: Tree) -> list[Sample]:
             continue  # unreachable: never offered
         found += [Sample(text, outcome.id) for text in outcome.examples]
         found.append(Sample(outcome.title, outcome.id, TITLE_WEIGHT))
+        if outcome.section_title:  # the heading of the section it lands on
+            found.append(Sample(outcome.section_title, outcome.id, PATH_WEIGHT))
         if outcome.summary:
             found.append(Sample(outcome.summary, outcome.id, SUMMARY_WEIGHT))
         found += [Sample(k, outcome.id, KEYWORD_WEIGHT) for k in outcome.keywords]
