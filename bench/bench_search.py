@@ -297,7 +297,7 @@ def measure(shipped: content.Library, count: int, query_count: int) -> None:
 
         # The real worker indexes the assistant's outcomes too; its first start writes the file.
         worker_start(root, index_dir, runs=1)
-        worker = worker_start(root, index_dir, runs=3 if count <= 1000 else 1)
+        worker = worker_start(root, index_dir, runs=5)
         forked = forked_worker_start(index, queries[0])
 
     print(f"\n== {len(library.guides)} guides, {sections} sections ==")

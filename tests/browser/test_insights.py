@@ -122,3 +122,27 @@ def test_the_thanks_page_after_a_vote_without_javascript_is_accessible(live_serv
     expect(phone.get_by_role("heading", level=2)).to_have_text("谢谢您的反馈")
     expect(phone.locator("textarea.agent-text")).to_contain_text("POS 机被锁定")
     assert axe(phone) == []
+
+
+def test_words_typed_to_the_assistant_are_told_once_with_the_answer_they_ended_on(
+    live_server, phone
+):
+    from insights.models import DailyCount
+
+    base = live_server.url
+    beacon_after(phone, lambda: phone.goto(base + "/triage/"), "step")
+    box = phone.get_by_label("或者用自己的话说说问题")
+    box.fill("机器提示操作员已锁定 13812345678")
+    beacon_after(phone, lambda: box.press("Enter"), "ask")
+    first = phone.locator("#answers .choice-match").first
+    beacon_after(phone, first.click, "step")
+    solved = phone.locator("#answers").get_by_role("link", name="解决了")
+    beacon_after(phone, solved.click, "said")
+    said = DailyCount.objects.get(kind="said-yes")
+    assert said.item == "机器提示操作员已锁定 #"  # masked like the gaps
+    assert said.detail.startswith("o:") and said.count == 1
+    # Told once: a vote later in the same tab counts the vote, and no second phrase.
+    beacon_after(phone, lambda: phone.goto(base + "/guides/unlock-locked-terminal/"), "view")
+    phone.get_by_role("button", name="有帮助").click()
+    expect(phone.locator("#feedback")).to_contain_text("谢谢")
+    assert DailyCount.objects.filter(kind__startswith="said").count() == 1
