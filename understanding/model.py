@@ -10,9 +10,9 @@ time; on 4,717: tolerance 1e-2 and 1e-3 both 85.0% and 96.7-96.8%, 2.6 s against
 LinearSVC was faster still but 3 points worse (74.8%, 91.5% on the first 1,145).
 
 Scoring needs neither scikit-learn nor numpy: the model is its weights (one flat ``array`` of
-float32, a row per feature) and the IDF table, so a worker loads a stored model without
-importing either (numpy alone is 70 ms of a new process's start), and a text costs a sum of the
-rows of its few dozen features and a softmax (about half a millisecond).
+float32, a row per feature) and the IDF table, so loading a stored model imports neither
+(scikit-learn alone takes 0.7 s), and a text costs a sum of the rows of its few dozen features
+and a softmax (about half a millisecond).
 """
 
 from __future__ import annotations
