@@ -19,7 +19,10 @@ CONTENT_CACHE_DIR = ""
 # Nothing written into the repository: the search index stays in memory (tests/search/
 # test_store.py points it at a temporary folder where the file is tested).
 SEARCH_INDEX_DIR = ""
-UNDERSTANDING_MODEL_DIR = ""
+# The reader's model is stored for the whole run (and the next): a test on a copy of the shipped
+# content finds the model of the same examples on disk instead of training it again (6 s).
+UNDERSTANDING_MODEL_DIR = str(BASE_DIR / "var" / "test-understanding")  # noqa: F405
+UNDERSTANDING_MODEL_FILES_KEPT = 30  # tests write many small trees' models
 # Tests read with the model of the content they wrote (one test trains in the background).
 UNDERSTANDING_TRAIN_IN_BACKGROUND = False
 # Canonical and shared links are built from this, never from the Host header.

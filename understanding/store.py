@@ -5,6 +5,7 @@ from; only this site's processes write and read the folder (pickle)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from importlib.metadata import PackageNotFoundError, version
@@ -42,14 +43,20 @@ def load(fingerprint: str) -> Model | None:
     folder = _folder()
     if folder is None:
         return None
-    model = read_pickle(folder / f"{fingerprint}.pickle", "model")
-    return model if isinstance(model, Model) else None
+    path = folder / f"{fingerprint}.pickle"
+    model = read_pickle(path, "model")
+    if not isinstance(model, Model):
+        return None
+    with contextlib.suppress(OSError):
+        path.touch()  # in use: the newest files are the ones kept
+    return model
 
 
 def save(fingerprint: str, model: Model) -> None:
     folder = _folder()
     if folder is not None:
-        write_pickle(folder / f"{fingerprint}.pickle", model, kept=MODEL_FILES_KEPT)
+        kept = getattr(settings, "UNDERSTANDING_MODEL_FILES_KEPT", MODEL_FILES_KEPT)
+        write_pickle(folder / f"{fingerprint}.pickle", model, kept=kept)
 
 
 def fingerprint(samples: list) -> str:

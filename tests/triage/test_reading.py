@@ -189,6 +189,7 @@ def test_after_an_edit_the_previous_model_answers_while_the_new_one_trains(
     from tests.factories import SMALL_TREE, write_tree
 
     settings.UNDERSTANDING_TRAIN_IN_BACKGROUND = True
+    settings.UNDERSTANDING_MODEL_DIR = ""  # trained here, never found on disk
     write_tree(
         content_dir,
         SMALL_TREE.replace("    keywords: [操作员已锁定]\n", "    examples: [锁死了]\n"),

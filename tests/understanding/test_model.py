@@ -117,3 +117,18 @@ def test_without_a_folder_nothing_is_written(index, settings, tmp_path):
     settings.UNDERSTANDING_MODEL_DIR = ""
     store.save("x", train(index, SAMPLES))
     assert store.load("x") is None
+
+
+def test_the_models_in_use_are_the_ones_kept(index, settings, tmp_path):
+    settings.UNDERSTANDING_MODEL_DIR = tmp_path / "models"
+    settings.UNDERSTANDING_MODEL_FILES_KEPT = 2
+    model = train(index, SAMPLES)
+    store.save("a", model)
+    store.save("b", model)
+    import os
+
+    os.utime(tmp_path / "models" / "a.pickle", (1, 1))
+    os.utime(tmp_path / "models" / "b.pickle", (2, 2))
+    assert store.load("a") is not None  # loading it makes it the newest
+    store.save("c", model)
+    assert sorted(p.stem for p in (tmp_path / "models").glob("*.pickle")) == ["a", "c"]
