@@ -75,6 +75,7 @@ class Screen:
     codes: tuple[str, ...]  # the cards that list this text (several: no single answer)
     url: str  # the one answer (a card or a guide section), "" when several codes share it
     label: str  # what a link to the answer says
+    guide: str = ""  # the guide the answer is in, or (a card) the guide it leads on to
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,8 @@ def build(library: Library) -> ScreenIndex:
         entry = book.get(codes[0])
         one = len(codes) == 1 and entry is not None
         label = f"返回码 {codes[0]}：{entry.meaning}" if one else ""
-        screens.append(Screen(text, k, tuple(codes), entry.url if one else "", label))
+        guide = entry.links[0].slug if one and entry.links else ""
+        screens.append(Screen(text, k, tuple(codes), entry.url if one else "", label, guide))
     problems = []
     for texts, slug, anchor in MESSAGES:
         guide = library.guides.get(slug)
@@ -119,7 +121,8 @@ def build(library: Library) -> ScreenIndex:
             if k and k not in by_key:
                 by_key[k] = (text, [])
                 url = f"{guide.url}#{anchor}"
-                screens.append(Screen(text, k, (), url, f"{guide.title} · {section.title}"))
+                label = f"{guide.title} · {section.title}"
+                screens.append(Screen(text, k, (), url, label, guide.slug))
     screens.sort(key=lambda s: (-len(s.key), s.key))
     return ScreenIndex(tuple(screens), tuple(problems))
 

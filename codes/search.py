@@ -125,23 +125,19 @@ def code_pins(library: Library, query: str) -> list[Hit]:
 def _screen_pins(library: Library, query: str) -> list[Hit]:
     """The answers of the screen messages a query quotes (one answer each), longest first."""
     hits = []
-    book = get_codebook(library)
     for screen in get_screens(library).find(query[:MAX_QUERY_CHARS]):
         if not screen.url or len(screen.key) < MIN_SCREEN_CHARS:
             continue
-        card = book.get(screen.codes[0]) if screen.codes else None
-        on_card = card is not None
         title, _, section = screen.label.partition(" · ")
         hits.append(
             Hit(
                 url=screen.url,
-                # A card names the guide it leads on to; a message, the guide it is in.
-                guide_slug=_guide_of(card) if card else screen.url.split("/")[2],
+                guide_slug=screen.guide,
                 title=title,
                 section_title=section,
                 snippet_html=highlight(f"屏幕显示“{screen.text}”", [screen.text]),
                 score=0.0,
-                kind="code" if on_card else "section",
+                kind="code" if screen.codes else "section",
             )
         )
     return hits

@@ -170,7 +170,7 @@ class SaidGroup:
     said: list[Said]
 
 
-def _said_outcome(library: Library, tree: flow.Tree, text: str, target: str) -> Outcome | None:
+def _said_outcome(tree: flow.Tree, read: reading.Reading, target: str) -> Outcome | None:
     """The outcome a phrasing ended on: named (o:), or for a guide voted on (g:), the outcome
     on that guide the reader rates likeliest for the text."""
     kind, _, name = target.partition(":")
@@ -179,7 +179,7 @@ def _said_outcome(library: Library, tree: flow.Tree, text: str, target: str) -> 
     on_guide = [o for o in tree.outcomes.values() if o.guide == name and o.id in tree.routes]
     if not on_guide:
         return None
-    likely = reading.read(library, text).probabilities
+    likely = read.probabilities
     return max(on_guide, key=lambda o: (likely.get(o.id, 0.0), -o.line))
 
 
@@ -194,10 +194,11 @@ def said_groups(
         totals[(entry["item"], entry["detail"])] += entry["total"]
     groups: dict[str, list[Said]] = defaultdict(list)
     for (text, target), n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
-        outcome = _said_outcome(library, tree, text, target)
+        read = reading.read(library, text)
+        outcome = _said_outcome(tree, read, target)
         if outcome is None:
             continue
-        first = reading.read(library, text).outcomes[:1]
+        first = read.outcomes[:1]
         recognised = bool(first) and first[0].id == outcome.id
         groups[outcome.id].append(Said(text, n, recognised))
     return sorted(

@@ -79,6 +79,7 @@ def search_api(request: HttpRequest) -> HttpResponse:
                     "snippet_html": str(hit.snippet_html),
                     "score": round(hit.score, 4),
                     "kind": hit.kind,
+                    "warning": hit.warning,  # a safety answer's: show it above the result
                 }
                 for hit in results.hits
             ],

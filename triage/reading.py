@@ -230,18 +230,23 @@ GUIDE_FLOOR = 0.05  # a guide the reader finds less likely than this joins no ra
 
 def understood(library: Library, query: str, *, model: Model | None = None) -> Understood | None:
     """The reading of a search query, for ``search.registry.register_reader``."""
-    reading = read(library, query, model=model)
+    return understood_of(library, read(library, query, model=model))
+
+
+def understood_of(library: Library, reading: Reading) -> Understood | None:
+    """A reading as search blends it: guide probabilities, landing sections, the safety hit."""
     if reading.kind == "empty" or not reading.probabilities:
         return None  # nothing learned (no examples, or none of the words known)
     tree = get_tree(library)
+    outcome_urls = library.derive("triage_outcome_urls", _outcome_urls)
     guides: dict[str, float] = defaultdict(float)
     urls, landing = {}, {}
     for label, probability in reading.probabilities.items():
         outcome = tree.outcomes.get(label)
-        if outcome is None or outcome.id not in tree.routes or not outcome.guide_url:
+        if outcome is None or label not in outcome_urls or not outcome.guide_url:
             continue
         guides[outcome.guide] += probability
-        urls[state_url(path=tree.routes[outcome.id])] = probability
+        urls[outcome_urls[label]] = probability
         if probability > landing.get(outcome.guide, (None, 0.0))[1]:
             landing[outcome.guide] = (outcome, probability)
     likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide])
@@ -254,7 +259,7 @@ def understood(library: Library, query: str, *, model: Model | None = None) -> U
     if reading.kind == "safety":
         outcome = reading.ranked[0][0]
         first = Hit(
-            url=state_url(path=tree.routes[outcome.id]),
+            url=outcome_urls[outcome.id],
             guide_slug=outcome.guide,
             title=outcome.title,
             section_title="",
@@ -265,6 +270,12 @@ def understood(library: Library, query: str, *, model: Model | None = None) -> U
         )
     off_topic = reading.off_topic if reading.about_nothing else 0.0
     return Understood(dict(guides), hits, urls, first, off_topic)
+
+
+def _outcome_urls(library: Library) -> dict[str, str]:
+    """Each reachable outcome's assistant URL, once per tree (not a reverse() per query)."""
+    tree = get_tree(library)
+    return {o: state_url(path=route) for o, route in tree.routes.items() if o in tree.outcomes}
 
 
 def _section_hit(outcome: Outcome, probability: float) -> Hit:

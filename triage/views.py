@@ -30,7 +30,7 @@ from guides.library import get_library
 from helpcenter.caching import public_page
 from helpcenter.http import HtmxHttpRequest, clean_query
 from search import registry
-from search.query import search_with_hint
+from search.query import blend, search_with_hint
 from search.registry import get_index
 from triage import flow, reading
 from triage.loading import get_tree
@@ -107,7 +107,10 @@ def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]
     found = understood.kind in reading.FOUND
     guides = []
     if found:
-        hits = search_with_hint(get_index(library), query, limit=12, content=library).hits
+        # BM25 blended with this reading, as search would (without reading the text again).
+        hits = search_with_hint(get_index(library), query, limit=12).hits
+        if (blended := reading.understood_of(library, understood)) is not None:
+            hits = blend(hits, blended)
         shown = {hit.url for hit in screens}
         guides = [h for h in hits if h.kind in ("guide", "section") and h.url not in shown]
     outcomes = understood.outcomes if found else ()

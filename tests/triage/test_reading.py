@@ -221,3 +221,19 @@ def test_after_an_edit_the_previous_model_answers_while_the_new_one_trains(
             break
         threading.Event().wait(0.05)
     assert reading.get_model(after) is not first
+
+
+@pytest.mark.django_db
+def test_the_search_page_and_api_show_the_safety_warning_above_the_first_result(client):
+    query = "有人打电话说是银联的，让我把手机上收到的验证码念给他"
+    page = client.get("/search/", {"q": query}).content.decode()
+    first = page.index('<li class="result">')
+    warning = page.index('<p class="admonition danger">这很可能是诈骗', first)
+    assert warning < page.index('class="result-title"', first)
+    instant = client.get(
+        "/search/", {"q": query}, headers={"HX-Request": "true", "HX-Target": "instant-results"}
+    ).content.decode()
+    assert '<p class="admonition danger">这很可能是诈骗' in instant
+    results = client.get("/api/search", {"q": query}).json()["results"]
+    assert results[0]["warning"].startswith("这很可能是诈骗")
+    assert all(r["warning"] == "" for r in results[1:])
