@@ -37,7 +37,7 @@ from helpcenter.anonymous import anonymous_write
 from helpcenter.caching import no_store, public_page
 from helpcenter.http import HtmxHttpRequest
 from insights import counting
-from photo import images, matching, reader, slots
+from photo import matching, slots
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,10 @@ def _read(request: HtmxHttpRequest) -> HttpResponse:
     data = upload.read() if upload is not None else b""
     if len(data) > settings.PHOTO_MAX_BYTES:
         return _page(request, "refused", status=413, message=TOO_BIG)
+    # Imported here, not at the top: numpy and Pillow cost every new process 55 ms, and only a
+    # photo needs them.
+    from photo import images, reader
+
     try:
         pixels = images.decode(data, max_pixels=settings.PHOTO_MAX_PIXELS)
     except images.Refused as refused:
