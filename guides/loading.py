@@ -111,11 +111,12 @@ def load_guide(path: Path, problems: Problems, renders: RenderCache | None = Non
         return None
     renders = renders or RenderCache(None)
     try:
-        key = renders.unchanged(path)
+        stat = renders.stat(path)
+        key = renders.unchanged(stat)
         if key is None:
             text = path.read_text(encoding="utf-8")
             key = renders.key(text)
-        renders.remember(path, key)
+        renders.remember(stat, key)
         renders.seen.append((path.name, key))
         seen = renders.parsed(key)
         if seen:
@@ -138,12 +139,12 @@ def load_guide(path: Path, problems: Problems, renders: RenderCache | None = Non
         problems.add(path, 2, "front matter 应是“字段: 值”的形式")
         return None
 
-    lists = _front_matter_problems(path, head, meta, problems)
+    lists = renders.checked(key) or _front_matter_problems(path, head, meta, problems)
     if lists is None:
         return None
     updated, reviewed, order = meta.get("updated"), meta.get("reviewed"), meta.get("order", 100)
 
-    rendered = renders.render(key, head, meta, body_line, body)
+    rendered = renders.render(key, head, meta, body_line, body, lists)
     return Guide(
         slug=slug,
         title=meta["title"].strip(),
@@ -249,7 +250,7 @@ def load_library(
     kept_guides = {g.path: g for g in previous.guides.values()} if previous else {}
     renders = RenderCache(render_folder())
     guides: dict[str, Guide] = {}
-    for path in sorted((root / "guides").glob("*.md")):
+    for path in sorted((root / "guides").glob("*.md"), key=lambda path: path.name):
         try:
             guide = load_guide(path, problems, renders)
         except Exception as exc:  # one file's fault stays with that file (a folder, gone…)

@@ -20,9 +20,15 @@ from markdown import __version__ as markdown_version
 
 from guides import markup
 
+# What a kept entry depends on: the Markdown pipeline, and the front matter check in loading.py
+# (an entry is kept only for a file whose front matter passed it).
 MARKUP_VERSION = hashlib.sha256(
-    Path(markup.__file__).read_bytes() + markdown_version.encode()
+    Path(markup.__file__).read_bytes()
+    + Path(__file__).with_name("loading.py").read_bytes()
+    + markdown_version.encode()
 ).hexdigest()[:12]
+
+Stat = tuple[str, int, int]  # path, modification time (ns), size
 
 
 class RenderCache:
@@ -52,31 +58,50 @@ class RenderCache:
     def key(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def unchanged(self, path: Path) -> str | None:
-        """The digest of a file known and untouched since the last load, without reading it."""
+    @staticmethod
+    def stat(path: Path) -> Stat | None:
         try:
             stat = path.stat()
         except OSError:
             return None
-        found = self.stats.get((str(path), stat.st_mtime_ns, stat.st_size))
+        return (str(path), stat.st_mtime_ns, stat.st_size)
+
+    def unchanged(self, stat: Stat | None) -> str | None:
+        """The digest of a file known and untouched since the last load, without reading it."""
+        found = self.stats.get(stat) if stat else None
         return found if found in self.known else None
 
-    def remember(self, path: Path, key: str) -> None:
-        with contextlib.suppress(OSError):
-            stat = path.stat()
-            self.used_stats[(str(path), stat.st_mtime_ns, stat.st_size)] = key
+    def remember(self, stat: Stat | None, key: str) -> None:
+        """Taken before the file was read: a save in between changes it, so the next load
+        reads the file again."""
+        if stat:
+            self.used_stats[stat] = key
 
     def parsed(self, key: str) -> tuple[str, dict, int] | None:
         """(front matter, its fields, body line) of a file seen before."""
         found = self.known.get(key)
         return found[:3] if found else None
 
-    def render(self, key: str, head: str, meta: dict, body_line: int, body: str) -> markup.Rendered:
+    def checked(self, key: str) -> dict[str, tuple[str, ...]] | None:
+        """The list fields of front matter seen before: it passed the check then, and the same
+        text with the same check (the file's version) passes again."""
+        found = self.known.get(key)
+        return found[5] if found else None
+
+    def render(
+        self,
+        key: str,
+        head: str,
+        meta: dict,
+        body_line: int,
+        body: str,
+        lists: dict[str, tuple[str, ...]],
+    ) -> markup.Rendered:
         found = self.known.get(key)
         if found is None:
             rendered = markup.render(body)
             sections = tuple((s.anchor, s.title, s.level, s.text) for s in rendered.sections)
-            found = (head, meta, body_line, rendered.html, sections)
+            found = (head, meta, body_line, rendered.html, sections, lists)
         self.used[key] = found
         return markup.Rendered(found[3], tuple(markup.Section(*s) for s in found[4]))
 
