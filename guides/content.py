@@ -26,8 +26,8 @@ def collector_paused[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     Loading makes hundreds of thousands of objects that all stay alive; the collector,
     triggered by the allocations, would walk them again and again for nothing. At 5,000 guides
     that was 100-170 ms of a new process's 1.05-1.09 s start (bench_search.py). Reference
-    counting still frees what is dropped; the few cycles Markdown leaves (a few KB a guide
-    rendered) wait until the collector's previous state comes back, right afterwards.
+    counting still frees what is dropped; the cycles Markdown leaves (a few KB a guide rendered)
+    are collected at the end of a load that rendered (guides/loading.py).
     """
 
     @functools.wraps(function)

@@ -9,7 +9,6 @@ processes write that folder and read it back (pickle).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -45,6 +44,7 @@ class RenderCache:
         self.stats: dict[tuple[str, int, int], str] = {}  # (path, mtime, size) -> text digest
         self.used_stats: dict[tuple[str, int, int], str] = {}
         self.seen: list[tuple[str, str]] = []  # (file name, digest of its text), every file read
+        self.rendered = 0  # bodies rendered in this load, not found here
         if self.file and self.file.exists():
             try:
                 with open(self.file, "rb") as handle:
@@ -99,6 +99,7 @@ class RenderCache:
     ) -> markup.Rendered:
         found = self.known.get(key)
         if found is None:
+            self.rendered += 1
             rendered = markup.render(body)
             sections = tuple((s.anchor, s.title, s.level, s.text) for s in rendered.sections)
             found = (head, meta, body_line, rendered.html, sections, lists)

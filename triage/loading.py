@@ -7,6 +7,8 @@ file keeps the tree's last good version.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ from guides import yaml_lines
 from guides.content import Library
 from guides.last_good import kept_or_built
 from guides.problems import Problem
+from guides.render_cache import render_folder
 from guides.yaml_lines import LineMapping, line_of
+from search.store import read_pickle, write_pickle
 from search.text import compact
 from triage.graph import _check_graph, _known_next, _moved, _routes, _without_dangling
 from triage.tree import (
@@ -337,6 +341,7 @@ def load_tree(library: Library) -> Tree:
 
 
 _last_good: dict[Path, Tree] = {}
+TREES_KEPT = 3
 
 
 def get_tree(library: Library) -> Tree:
@@ -346,5 +351,37 @@ def get_tree(library: Library) -> Tree:
 
 
 def _tree_or_last_good(library: Library) -> Tree:
-    tree = load_tree(library)
+    tree = _kept_tree(library)
     return kept_or_built(_last_good, tree.source, tree, usable=tree.root is not None)
+
+
+# --- kept between processes --------------------------------------------------------------------
+
+# Parsing triage.yaml (its examples are most of it) costs a new process 50 ms; the same files
+# and the same code give the same tree, so the tree is kept beside the rendered guides. Only
+# this site's own processes write that folder and read it back (pickle).
+_CODE = hashlib.sha256(
+    b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
+    + Path(yaml_lines.__file__).read_bytes()
+).hexdigest()
+
+
+def _kept_tree(library: Library) -> Tree:
+    folder = render_folder()
+    source = library.root / TREE_FILE
+    try:
+        before = source.read_bytes()
+    except OSError:
+        before = None
+    if folder is None or before is None or not library.version:
+        return load_tree(library)
+    key = hashlib.sha256(f"{library.version}\x1f{_CODE}\x1f".encode() + before).hexdigest()
+    path = folder / "trees" / f"{key[:40]}.pickle"
+    kept = read_pickle(path, "triage tree")
+    if isinstance(kept, Tree):
+        return kept
+    tree = load_tree(library)
+    with contextlib.suppress(OSError):
+        if source.read_bytes() == before:  # not saved again while it was parsed
+            write_pickle(path, tree, kept=TREES_KEPT)
+    return tree

@@ -329,3 +329,28 @@ def test_a_guide_deleted_between_listing_and_reading_is_left_out(content_dir, mo
 def test_no_unreadable_test_file_is_left_behind(content_dir):
     # The simulations above never chmod or leave files the next test could trip on.
     assert all(os.access(p, os.R_OK) for p in content_dir.rglob("*"))
+
+
+def test_front_matter_that_passed_is_not_checked_again_and_a_broken_one_always_is(
+    content_dir, settings, monkeypatch
+):
+    settings.CONTENT_CACHE_DIR = str(content_dir.parent / "cache")
+    broken = content_dir / "guides" / "broken-front-matter.md"
+    broken.write_text("---\ntitle: 只有标题\n---\n\n## 一 {#one}\n\n正文\n", encoding="utf-8")
+    first = guides_loading.load_library(content_dir)
+    checked: list[str] = []
+    real_check = guides_loading._front_matter_problems
+
+    def counting_check(path, *args):
+        checked.append(path.name)
+        return real_check(path, *args)
+
+    monkeypatch.setattr(guides_loading, "_front_matter_problems", counting_check)
+    again = guides_loading.load_library(content_dir)
+    assert checked == ["broken-front-matter.md"]  # the shipped guides passed last time
+    assert again.guides.keys() == first.guides.keys()
+    assert {g.slug: g.keywords for g in again.guides.values()} == {
+        g.slug: g.keywords for g in first.guides.values()
+    }
+    assert [e.message for e in again.errors] == [e.message for e in first.errors]
+    assert any("缺少必填字段 summary" in e.message for e in again.errors)

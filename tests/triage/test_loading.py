@@ -1,0 +1,60 @@
+"""triage/loading.py: the parsed tree kept between processes."""
+
+from __future__ import annotations
+
+import pytest
+
+from guides import loading as guides_loading
+from triage import loading
+
+
+@pytest.fixture
+def kept(content_dir, settings):
+    settings.CONTENT_CACHE_DIR = str(content_dir.parent / "cache")
+    return content_dir.parent / "cache" / "trees"
+
+
+def test_the_next_process_reads_the_kept_tree_instead_of_parsing(content_dir, kept, monkeypatch):
+    first = loading.get_tree(guides_loading.load_library(content_dir))
+    assert len(list(kept.glob("*.pickle"))) == 1
+
+    def no_parsing(library):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(loading, "load_tree", no_parsing)
+    again = loading.get_tree(guides_loading.load_library(content_dir))  # a new library object
+    assert again.outcomes == first.outcomes
+    assert again.routes == first.routes
+    assert again.off_topic == first.off_topic
+
+
+def test_an_edited_tree_is_parsed_again(content_dir, kept):
+    loading.get_tree(guides_loading.load_library(content_dir))
+    source = content_dir / "triage.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# 编辑改过\n", encoding="utf-8")
+    edited = loading.get_tree(guides_loading.load_library(content_dir))
+    assert edited.root is not None
+    assert len(list(kept.glob("*.pickle"))) == 2
+
+
+def test_an_edited_guide_gives_a_new_tree_too(content_dir, kept):
+    """The tree's links name guides' sections: a guide's change is a new tree."""
+    loading.get_tree(guides_loading.load_library(content_dir))
+    guide = next((content_dir / "guides").glob("*.md"))
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n补一句。\n", encoding="utf-8")
+    loading.get_tree(guides_loading.load_library(content_dir))
+    assert len(list(kept.glob("*.pickle"))) == 2
+
+
+def test_a_damaged_kept_tree_is_parsed_afresh(content_dir, kept):
+    first = loading.get_tree(guides_loading.load_library(content_dir))
+    for file in kept.glob("*.pickle"):
+        file.write_bytes(b"not a pickle")
+    again = loading.get_tree(guides_loading.load_library(content_dir))
+    assert again.outcomes == first.outcomes
+
+
+def test_without_a_cache_folder_nothing_is_kept(content_dir, settings):
+    settings.CONTENT_CACHE_DIR = ""
+    assert loading.get_tree(guides_loading.load_library(content_dir)).outcomes
+    assert not list(content_dir.parent.glob("**/trees"))
