@@ -38,7 +38,9 @@ def _folder() -> Path | None:
 
 @functools.cache
 def _code_version() -> bytes:
-    digest = hashlib.blake2b(version("pypinyin").encode(), digest_size=16)
+    digest = hashlib.blake2b(digest_size=16)
+    for package in ("pypinyin", "opencc"):  # their tables shape what the index holds
+        digest.update(version(package).encode() + b"\x1f")
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.digest()

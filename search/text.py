@@ -6,6 +6,8 @@ import operator
 import re
 import unicodedata
 
+import opencc
+
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 64
 SNIPPET_CHARS = 80
@@ -32,17 +34,24 @@ _CONTROL = re.compile(
 _LATIN_HYPHEN = re.compile(r"(?<=[a-z])[-\u2010\u2011](?=[a-z])")
 _NON_WORD = re.compile(r"[\W_]+")
 LATIN_TERM = re.compile(r"[a-z0-9]+")
+# Traditional characters read as simplified ("刷卡機顯示" is "刷卡机显示"): merchants in
+# Guangdong, Hong Kong, Taiwan and overseas type them, the guides are simplified. OpenCC's own
+# tables, character and phrase level; simplified text goes through unchanged.
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
 
 
 # --- text --------------------------------------------------------------------------------
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, lower case, no control characters or punctuation.
+    """Full-width to half-width, simplified characters, lower case, no control characters or
+    punctuation.
 
-    "ＰＯＳ机，连不上Wi-Fi！" becomes "pos机 连不上wifi".
+    "ＰＯＳ機，連不上Wi-Fi！" becomes "pos机 连不上wifi".
     """
     text = unicodedata.normalize("NFKC", text).lower()
+    if CJK_CHAR.search(text):
+        text = _TO_SIMPLIFIED.convert(text)
     text = _CONTROL.sub("", text)
     text = _LATIN_HYPHEN.sub("", text)
     return _NON_WORD.sub(" ", text).strip()

@@ -28,7 +28,7 @@ def _folder() -> Path | None:
 def code_version() -> bytes:
     """Digest of what shapes a model besides its samples: this code, search's, the libraries."""
     digest = hashlib.blake2b(digest_size=16)
-    for package in ("scikit-learn", "pypinyin", "numpy"):
+    for package in ("scikit-learn", "pypinyin", "opencc", "numpy"):
         try:
             digest.update(version(package).encode())
         except PackageNotFoundError:

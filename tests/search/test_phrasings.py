@@ -52,3 +52,17 @@ def test_every_shipped_guide_can_be_found_by_its_title(shipped_index):
     library = guides_loading.load_library(Path(settings.BASE_DIR) / "content")
     for guide_ in library.guides.values():
         assert slugs(search.search(shipped_index, guide_.title, limit=1)) == [guide_.slug]
+
+
+def test_traditional_characters_find_what_simplified_ones_find(shipped_index):
+    pairs = [
+        ("終端已鎖定", "终端已锁定"),
+        ("商戶狀態異常", "商户状态异常"),
+        ("結算卡被凍結", "结算卡被冻结"),
+        ("簽到失敗", "签到失败"),
+        ("列印機沒紙", "列印机没纸"),
+    ]
+    for traditional, simplified in pairs:
+        found = slugs(search.search(shipped_index, traditional, limit=3))
+        assert found, traditional
+        assert found == slugs(search.search(shipped_index, simplified, limit=3)), traditional

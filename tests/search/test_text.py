@@ -13,6 +13,13 @@ def test_normalize_folds_full_width_and_case():
     assert search.normalize("ＰＯＳ机，连不上Wi-Fi！") == "pos机 连不上wifi"
 
 
+def test_normalize_reads_traditional_characters_as_simplified():
+    assert search.normalize("刷卡機顯示「終端已鎖定」") == "刷卡机显示 终端已锁定"
+    assert search.normalize("張紙用晒點換紙") == "张纸用晒点换纸"
+    simplified = "刷卡机显示终端已锁定 请联系客服 结算卡被冻结"
+    assert search.normalize(simplified) == simplified  # simplified text is left alone
+
+
 def test_normalize_drops_control_characters_and_collapses_whitespace():
     assert search.normalize("锁\x00机\u200b了\t\n  \x1b吗 ") == "锁机了 吗"
 
