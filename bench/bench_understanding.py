@@ -14,7 +14,9 @@ and the held-out lines marked 安全, each must put a safety outcome first.
 
 Search: right guide first and in the top 3, with the reader blended in (cross-validated: each
 example searched with the fold's model; tuned: tests/phrasings/*.tsv; held out:
-bench/heldout/search-labels.tsv). Photos: the photo lands where the exact screen text would
+bench/heldout/search-labels.tsv). A code's card ("51" finds /codes/51/) counts as the guide of
+the outcome whose response_codes list that code (or the card's first link): the card is the
+answer to that code. The held-out line is also printed strictly, a card counting as no guide. Photos: the photo lands where the exact screen text would
 (tuned: tests/screen_photos.py; held out: bench/heldout/photos.py, labels.tsv).
 
 --show-misses prints the misses of cross-validation and of the tuned sets only: never of the
@@ -83,11 +85,30 @@ def line(name: str, figures: tuple[float, float, int]) -> str:
     return f"{name:<38} right first {first:6.1%}   top 3 {top3:6.1%}   ({count} lines)"
 
 
-def guide_ranking(library, index, text: str) -> list[str]:
+def code_guides(library) -> dict[str, str]:
+    """The guide each code's card stands for: its first link, else the guide of the first
+    outcome that lists the code (triage.yaml's response_codes)."""
+    found = {}
+    for outcome in get_tree(library).outcomes.values():
+        for code in outcome.response_codes:
+            found.setdefault(code, outcome.guide)
+    for entry in get_codebook(library).entries:
+        for code in entry.codes:
+            if entry.links:
+                found[code] = entry.links[0].slug
+    return found
+
+
+def guide_ranking(library, index, text: str, *, cards_as_guides: bool = True) -> list[str]:
+    """Guides best first. A code's card (/codes/51/) counts as the guide it stands for
+    (``code_guides``): it is the answer to that code. Strictly, it counts as no guide."""
     results = search_with_hint(index, text, limit=10, content=library)
+    guides = code_guides(library) if cards_as_guides else {}
     ranked = []
     for hit in results.hits:
         slug = hit.guide_slug or hit.url.strip("/").split("/")[0]
+        if hit.kind == "code" and not hit.guide_slug:
+            slug = guides.get(hit.url.strip("/").split("/")[-1], slug)
         if slug and slug not in ranked:
             ranked.append(slug)
     return ranked
@@ -290,6 +311,8 @@ def main() -> None:
         held = rows(labels)
         ranked = [(guide_ranking(library, index, t), a) for t, a in held]
         print(line("held out (search-labels.tsv)", score(ranked)))
+        strict = [(guide_ranking(library, index, t, cards_as_guides=False), a) for t, a in held]
+        print(line("  the same, a code's card no guide", score(strict)))
     if not args.no_photos:
         photos(args.photos)
 
