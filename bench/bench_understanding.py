@@ -99,6 +99,25 @@ def code_guides(library) -> dict[str, str]:
     return found
 
 
+def screen_answers(library, text: str, *, by: str) -> list[str]:
+    tree = get_tree(library)
+    by_url = {o.guide_url: o for o in tree.outcomes.values() if o.guide_url}
+    by_code = {}
+    for outcome in tree.outcomes.values():
+        for code in outcome.response_codes:
+            by_code.setdefault(code, outcome)
+    ranked = []
+    for hit in (h for pin in registry.pins() for h in pin(library, text)):
+        outcome = by_url.get(hit.url) or by_code.get(hit.url.strip("/").split("/")[-1])
+        if by == "id":
+            key = outcome.id if outcome else ""
+        else:
+            key = hit.guide_slug or (outcome.guide if outcome else "")
+        if key and key not in ranked:
+            ranked.append(key)
+    return ranked
+
+
 def guide_ranking(library, index, text: str, *, cards_as_guides: bool = True) -> list[str]:
     """Guides best first. A code's card (/codes/51/) counts as the guide it stands for
     (``code_guides``): it is the answer to that code. Strictly, it counts as no guide."""
@@ -115,10 +134,13 @@ def guide_ranking(library, index, text: str, *, cards_as_guides: bool = True) ->
 
 
 def outcome_ranking(library, text: str, *, by: str = "id", fitted=None) -> list[str]:
-    """The reader's outcomes best first (by id or by guide); [] when it says not found."""
+    """The reader's outcomes best first (by id or by guide). When it finds nothing but the text
+    quotes a screen message or a code, the assistant answers with that message's section or
+    that code's card (triage.views._understand): it counts as that section's outcome and guide,
+    or as the outcome that lists the code. Otherwise [] (not found)."""
     found = reading.read(library, text, model=fitted)
     if found.kind in ("not_found", "empty"):
-        return []
+        return screen_answers(library, text, by=by)
     ranked = []
     for outcome in found.outcomes:
         key = outcome.id if by == "id" else outcome.guide
