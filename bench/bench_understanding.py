@@ -16,8 +16,10 @@ Search: right guide first and in the top 3, with the reader blended in (cross-va
 example searched with the fold's model; tuned: tests/phrasings/*.tsv; held out:
 bench/heldout/search-labels.tsv). A code's card ("51" finds /codes/51/) counts as the guide of
 the outcome whose response_codes list that code (or the card's first link): the card is the
-answer to that code. The held-out line is also printed strictly, a card counting as no guide. Photos: the photo lands where the exact screen text would
-(tuned: tests/screen_photos.py; held out: bench/heldout/photos.py, labels.tsv).
+answer to that code. The held-out line is also printed strictly, a card counting as no guide.
+
+Photos: the photo lands where the exact screen text would (tuned: tests/screen_photos.py; held
+out: bench/heldout/photos.py, labels.tsv).
 
 --show-misses prints the misses of cross-validation and of the tuned sets only: never of the
 held-out sets, so that nobody tunes on them by accident.
