@@ -289,7 +289,7 @@ def main() -> None:
     index = get_index(library)
     timing(library, index)
     if args.compare:
-        for c in (0.3, 0.5, 1.0, 2.0, 4.0):
+        for c in (10.0, 20.0, 40.0, 80.0, 160.0):
             figures, _ = cross_validation(library, index, c=c, search_too=False)
             print(line(f"assistant CV, C={c}", figures))
 

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from search.index import Index
 from understanding import features
 
-# Inverse regularisation strength, chosen by cross-validation over the examples
-# (bench/bench_understanding.py --compare prints the figures for other values).
-C = 20.0
+# Inverse regularisation strength. Chosen on lines written blind (by people who never saw the
+# site), trained on the other writers' lines: right first 83.7%, 83.8%, 83.9% for C = 20, 40,
+# 80, top 3 94.6%, 94.7%, 94.9%; training time the same. bench/bench_understanding.py
+# --compare cross-validates other values over the examples.
+C = 80.0
 TOLERANCE = 1e-2
 MAX_ITERATIONS = 200
 
