@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from editor import files, publishing, sync
@@ -258,12 +260,24 @@ def test_an_unknown_slug_or_file_is_404(editor_client):
     )
 
 
-def test_a_2_mb_text_is_refused(editor_client, content_dir):
+def test_a_6_mb_text_is_refused(editor_client, content_dir):
     before = _text(content_dir)
     response = _post(editor_client, before + "锁" * 700_000, files.digest(before))
     assert response.status_code == 413
     assert "内容太长" in response.content.decode()
     assert _text(content_dir) == before
+
+
+def test_a_text_over_the_character_limit_is_refused(editor_client, content_dir):
+    before = _text(content_dir)
+    response = _post(editor_client, "a" * (files.MAX_CHARS + 1), files.digest(before))
+    assert response.status_code == 413
+    assert _text(content_dir) == before
+
+
+def test_the_whole_tree_with_its_examples_fits_the_editor():
+    tree = (Path(settings.BASE_DIR) / "content" / "triage.yaml").read_text(encoding="utf-8")
+    assert len(tree) * 2 < files.MAX_CHARS  # room to grow
 
 
 # --- conflicts ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
@@ -343,3 +343,16 @@ def test_a_phone_sized_photo_passes_nginx_and_a_huge_one_is_stopped():
             **{"Content-Type": kind, "Origin": base},
         )
         assert vote.status == 413
+
+
+def test_the_editor_can_post_the_whole_tree_through_nginx_and_no_more():
+    tree = (Path(__file__).resolve().parents[2] / "content" / "triage.yaml").read_text()
+    body = urlencode({"text": tree, "base": ""}).encode()
+    assert len(body) > 1024 * 1024
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with stack() as (base, _app, _):
+        passed = get(base, "/staff/content/files/triage.yaml/", method="POST", body=body, **form)
+        assert passed.status != 413  # Django answers it (not signed in), not nginx
+        huge = b"text=" + b"a" * (7 * 1024 * 1024)
+        refused = get(base, "/staff/content/files/triage.yaml/", method="POST", body=huge, **form)
+        assert refused.status == 413
