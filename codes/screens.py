@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from codes.content import get_codebook
 from guides.content import Library
+from search.text import simplified
 
 # (texts as terminals show them, guide slug, section anchor). Only messages without a code:
 # a message that has one belongs in codes.yaml, which points it at the code's card.
@@ -64,8 +65,9 @@ _DROP = re.compile(r"[^0-9A-Z\u3400-\u9fff]")
 
 
 def key(text: str) -> str:
-    """Text as compared: full-width folded, upper case, only letters, digits and hanzi."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).upper())
+    """Text as compared: full-width folded, simplified (a Hong Kong or Taiwan terminal's
+    "請先簽到" is "请先签到"), upper case, only letters, digits and hanzi."""
+    return _DROP.sub("", simplified(unicodedata.normalize("NFKC", text)).upper())
 
 
 @dataclass(frozen=True, slots=True)

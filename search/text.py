@@ -49,12 +49,15 @@ def normalize(text: str) -> str:
 
     "ＰＯＳ機，連不上Wi-Fi！" becomes "pos机 连不上wifi".
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    if CJK_CHAR.search(text):
-        text = _TO_SIMPLIFIED.convert(text)
+    text = simplified(unicodedata.normalize("NFKC", text).lower())
     text = _CONTROL.sub("", text)
     text = _LATIN_HYPHEN.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified; any other text as it is."""
+    return _TO_SIMPLIFIED.convert(text) if CJK_CHAR.search(text) else text
 
 
 def terms_of(normalized: str) -> list[str]:

@@ -128,6 +128,7 @@ def test_markup_in_an_unknown_code_is_escaped(client):
         (" ａ７ ", "/codes/A7/"),
         ("33", "/codes/33/"),
         ("交易失败 51", "/codes/51/"),
+        ("可用餘額不足", "/codes/51/"),  # a Hong Kong or Taiwan terminal's screen text
         ("", "/codes/"),
     ],
 )
