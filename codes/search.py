@@ -6,7 +6,8 @@
 code ("余额不足" the card of 51, "请先签到" the sign-in steps), from the screen-text index
 (``codes.screens``) the photo reader also uses. A number is a code only when it stands alone as two
 characters: long digit runs (amounts, card, terminal or phone numbers), decimals, times,
-dates, amounts with a unit ("51元") and operator numbers ("操作员 01", "主管 00") are not.
+dates, amounts with a unit ("51元") or a charge ("扣了99", "服务费99", "99押金") and operator
+numbers ("操作员 01", "主管 00") are not.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ _DIGIT_CODE = re.compile(r"(?<![0-9.:\-/¥$第])([0-9]{2})(?![0-9]|[.:\-/][0-9])
 _LETTER_CODE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9])(?![0-9A-Z])")
 _NAMED_CODE = re.compile(r"(码|CODE)\s*:\s*")
 # A count or an amount: "51元", "10 分钟", "30天", "60%".
-_UNIT_AFTER = re.compile(r"\s*(?:[元块角毛分秒天日月年号点次个张台笔位岁折万千百%]|小时)")
+_UNIT_AFTER = re.compile(
+    r"\s*(?:[元块角毛分秒天日月年号点次个张台笔位岁折万千百%]|小时|服务费|手续费|押金|年费|流量费)"
+)
+# An amount charged: "扣了99", "服务费 99", "押金99" ("扣款失败 51" names a code).
+_CHARGE_BEFORE = re.compile(r"(?:扣了?|多扣了?|收了|交了|花了|付了|[费金])\s*$")
 # Numbers a merchant gives for an operator, not a code.
 _OPERATOR_WORDS = ("操作员", "主管", "柜员", "收银员", "工号", "员工")
 _OPERATOR_WINDOW = 6
@@ -52,6 +57,8 @@ def codes_in(book: CodeBook, text: str) -> list[ResponseCode]:
     found: list[tuple[int, ResponseCode]] = []
     for match in _DIGIT_CODE.finditer(folded):
         if _UNIT_AFTER.match(folded, match.end()):
+            continue
+        if _CHARGE_BEFORE.search(folded, max(0, match.start() - 4), match.start()):
             continue
         if _is_operator_number(folded, match.start(), match.end()):
             continue
