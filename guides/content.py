@@ -68,6 +68,9 @@ class Guide:
     path: Path
     body_line: int  # line of the file where the Markdown body starts
     reviewed: dt.date | None = None  # when someone last checked the facts (None: never)
+    # Phrasings merchants use for the problem a section answers: (anchor, phrasings), in the
+    # order of the front matter's ``examples:``. The assistant's reader learns from them.
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def url(self) -> str:

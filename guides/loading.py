@@ -39,7 +39,9 @@ FRONT_MATTER_FIELDS = {
     "channels",
     "order",
     "reviewed",
+    "examples",
 }
+MAX_EXAMPLE_CHARS = 200  # what the assistant's box accepts
 # Said of a broken file whose last good version is still served.
 REQUIRED_FIELDS = ("title", "summary", "category", "keywords", "updated")
 
@@ -102,7 +104,79 @@ def _front_matter_problems(
     order = meta.get("order", 100)
     if not isinstance(order, int):
         bad("字段 order 应是整数")
+    for line, message in _examples_problems(head, meta.get("examples")):
+        failed = True
+        problems.add(path, line, message)
     return None if failed else lists
+
+
+def _examples_problems(head: str, raw: Any) -> list[tuple[int, str]]:
+    """What is wrong with ``examples:`` (anchor: [phrasings]): (line, message) each."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        return [(_field_line(head, "examples"), _EXAMPLES_FORM)]
+    found, seen = [], {}
+    for anchor, phrasings in raw.items():
+        if not isinstance(anchor, str) or not isinstance(phrasings, list):
+            found.append((_field_line(head, "examples"), _EXAMPLES_FORM))
+            continue
+        for number, text in enumerate(phrasings, start=1):
+            text = text.strip() if isinstance(text, str) else ""
+            line = _text_line(head, text) if text else _field_line(head, "examples")
+            if not text or len(text) > MAX_EXAMPLE_CHARS:
+                found.append(
+                    (
+                        line,
+                        f"examples 里 {anchor} 的第 {number} 句"
+                        f"应是 1 到 {MAX_EXAMPLE_CHARS} 个字的文字",
+                    )
+                )
+            elif (key := example_key(text)) in seen and seen[key] != anchor:
+                found.append(
+                    (
+                        line,
+                        f"例句“{text}”写在了两个小节（{seen[key]} 和 {anchor}），"
+                        "一句话只能属于一个",
+                    )
+                )
+            else:
+                seen[key] = anchor
+    return found
+
+
+_EXAMPLES_FORM = "字段 examples 应写成“锚点: [商户的说法, …]”，每个小节的锚点一行"
+
+
+def example_key(text: str) -> str:
+    """How two phrasings count as the same: spaces aside."""
+    return "".join(text.split())
+
+
+def section_examples(meta: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The checked ``examples:`` of valid front matter, each phrasing once."""
+    raw = meta.get("examples") or {}
+    found = []
+    for anchor, phrasings in raw.items():
+        kept = tuple(dict.fromkeys(p.strip() for p in phrasings))
+        if kept:
+            found.append((anchor, kept))
+    return tuple(found)
+
+
+def line_in_file(path: Path, text: str) -> int:
+    try:
+        return _text_line(split_front_matter(path.read_text(encoding="utf-8"))[0], text)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return 1
+
+
+def _text_line(head: str, text: str) -> int:
+    """The front matter line that holds ``text`` (for editors' error messages)."""
+    for i, line in enumerate(head.splitlines(), start=2):
+        if text in line:
+            return i
+    return _field_line(head, "examples")
 
 
 def load_guide(path: Path, problems: Problems, renders: RenderCache | None = None) -> Guide | None:
@@ -146,6 +220,15 @@ def load_guide(path: Path, problems: Problems, renders: RenderCache | None = Non
     updated, reviewed, order = meta.get("updated"), meta.get("reviewed"), meta.get("order", 100)
 
     rendered = renders.render(key, head, meta, body_line, body, lists)
+    examples = section_examples(meta)
+    anchors = {section.anchor for section in rendered.sections}
+    unknown = [anchor for anchor, _ in examples if anchor not in anchors]
+    for anchor in unknown:
+        problems.add(
+            path, _text_line(head, f"{anchor}:"), f"examples 里的小节 #{anchor} 在这篇指南里不存在"
+        )
+    if unknown:
+        return None
     return Guide(
         slug=slug,
         title=meta["title"].strip(),
@@ -162,6 +245,7 @@ def load_guide(path: Path, problems: Problems, renders: RenderCache | None = Non
         path=path,
         body_line=body_line,
         reviewed=_as_date(reviewed),
+        examples=examples,
     )
 
 
@@ -263,7 +347,17 @@ def load_library(
         if guide is not None:
             guides[guide.slug] = guide
     aliases: dict[str, str] = {}
+    phrasings: dict[str, str] = {}  # example -> "slug#anchor" that claims it
     for guide in guides.values():
+        for anchor, texts in guide.examples:
+            for text in texts:
+                where = phrasings.setdefault(example_key(text), f"{guide.slug}#{anchor}")
+                if where != f"{guide.slug}#{anchor}":
+                    problems.add(
+                        guide.path,
+                        line_in_file(guide.path, text),
+                        f"examples 里的例句“{text}”也写在指南 {where}，一句话只能属于一个小节",
+                    )
         if guide.category not in categories:
             problems.add(guide.path, 2, f"分类 {guide.category!r} 不在 categories.yaml 里")
         for alias in guide.aliases:

@@ -98,7 +98,8 @@ class Understood:
     most 1) and ``hits`` offers a landing section for the likeliest, so a guide the words
     missed can still be found. ``first`` is a safety answer that goes before everything;
     ``off_topic`` is how sure the reader is that the query is about nothing the site covers
-    (0 when something fits better).
+    (0 when something fits better). ``exact`` are sections the reader is sure of (taught by
+    their own examples): each takes its guide's place instead of the section the words found.
     """
 
     guides: dict[str, float]
@@ -106,3 +107,4 @@ class Understood:
     urls: dict[str, float] = field(default_factory=dict)  # outcome url -> probability
     first: Hit | None = None
     off_topic: float = 0.0
+    exact: tuple[Hit, ...] = ()

@@ -343,8 +343,15 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     score, and the reader's probability for its guide (or, for an outcome, for it), weighted
     ``READER_SHARE``. Guides only the reader found join with their landing section."""
     best = max((hit.score for hit in hits), default=0.0) or 1.0
+    exact = {hit.guide_slug: hit for hit in understood.exact}
+    if exact:  # a section the reader is sure of takes its guide's place, with the words' score
+        hits = _exact_sections(hits, exact)
     present = {hit.guide_slug for hit in hits if hit.kind != "outcome"}
-    pool = [*hits, *(h for h in understood.hits if h.guide_slug not in present)]
+    joining: dict[str, Hit] = {}  # guides only the reader found, with its landing section
+    for hit in (*understood.exact, *understood.hits):
+        if hit.guide_slug not in present:
+            joining.setdefault(hit.guide_slug, hit)
+    pool = [*hits, *joining.values()]
     lexical = {id(hit): hit.score / best for hit in hits}
 
     def mixed(hit: Hit) -> float:
@@ -357,6 +364,18 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     scored = [(mixed(hit), i, hit) for i, hit in enumerate(pool)]
     scored.sort(key=lambda row: (-row[0], row[1]))
     return [replace(hit, score=score) for score, _, hit in scored]
+
+
+def _exact_sections(hits: list[Hit], exact: dict[str, Hit]) -> list[Hit]:
+    kept, replaced = [], set()
+    for hit in hits:
+        if hit.kind != "outcome" and hit.guide_slug in exact:
+            if hit.guide_slug in replaced:
+                continue
+            replaced.add(hit.guide_slug)
+            hit = replace(exact[hit.guide_slug], score=hit.score)
+        kept.append(hit)
+    return kept
 
 
 def _pinned_first(pinned: list[Hit], ranked: list[Hit]) -> list[Hit]:

@@ -100,6 +100,29 @@ outcomes:
 """
 
 
+EXAMPLES_TREE = SMALL_TREE.replace(
+    "    keywords: [操作员已锁定]\n",
+    "    keywords: [操作员已锁定]\n    examples:\n"
+    "      - 密码输错三次锁了\n      - mima shu cuo le\n",
+).replace(
+    "    contact: true\n",
+    "    contact: true\n    examples:\n      - 不知道为啥锁了\n",
+)
+
+
+def add_section_examples(content_dir: Path, slug: str, examples: dict[str, list[str]]) -> Path:
+    """Give sections of a guide in ``content_dir`` ``examples:`` in its front matter."""
+    path = content_dir / "guides" / f"{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    end = text.index("\n---", 3)
+    lines = "".join(
+        f"  {anchor}:\n" + "".join(f"    - {t}\n" for t in texts)
+        for anchor, texts in examples.items()
+    )
+    path.write_text(f"{text[:end]}\nexamples:\n{lines.rstrip()}{text[end:]}", encoding="utf-8")
+    return path
+
+
 def write_tree(content_dir: Path, text: str = SMALL_TREE) -> Path:
     path = content_dir / "triage.yaml"
     path.write_text(text, encoding="utf-8")

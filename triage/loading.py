@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from guides import yaml_lines
-from guides.content import Library
+from guides.content import Guide, Library
 from guides.last_good import kept_or_built
-from guides.problems import Problem
+from guides.loading import line_in_file
+from guides.problems import Problem, display_path
 from guides.render_cache import render_folder
 from guides.yaml_lines import LineMapping, line_of
 from search.store import read_pickle, write_pickle
@@ -36,6 +37,7 @@ from triage.tree import (
     Answer,
     Node,
     Outcome,
+    SectionExamples,
     Tree,
 )
 
@@ -54,8 +56,14 @@ class _Builder:
         self.library = library
         self.source = source
         self.problems: list[Problem] = []
-        # Normalised phrasing -> (where it is written, line): one phrasing, one meaning.
+        # Normalised phrasing -> (where it is written, line): one phrasing, one meaning. The
+        # guides' section examples first (their line is found only for a message).
         self.phrasings: dict[str, tuple[str, int]] = {}
+        self.in_guides: dict[str, tuple[Guide, str]] = {}
+        for guide in library.guides.values():
+            for anchor, texts in guide.examples:
+                for text in texts:
+                    self.in_guides.setdefault(compact(text), (guide, anchor))
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.source, line, message))
@@ -222,6 +230,14 @@ class _Builder:
                 )
                 continue
             key_text = compact(text)
+            if key_text in self.in_guides:
+                guide, anchor = self.in_guides[key_text]
+                self.problem(
+                    line,
+                    f"{where}：例句“{text}”也写在指南 {display_path(guide.path)} 的小节 #{anchor}"
+                    f"（第 {line_in_file(guide.path, text)} 行），一句话只能属于一处",
+                )
+                continue
             if key_text in self.phrasings:
                 other, other_line = self.phrasings[key_text]
                 if other != where:
@@ -335,9 +351,37 @@ def load_tree(library: Library) -> Tree:
     if start in nodes:
         _check_graph(start, nodes, outcomes, routes, builder)
     off_topic = builder.examples(data, "off_topic", "off_topic（与 POS 无关的说法）")
-    tree = Tree(source, start, nodes, outcomes, codes, routes, (), off_topic=off_topic)
+    sections = _section_examples(library, outcomes, routes)
+    tree = Tree(
+        source, start, nodes, outcomes, codes, routes, (), off_topic=off_topic, sections=sections
+    )
     moved = _moved(data, tree, builder) if start in nodes else {}
     return replace(tree, moved=moved, problems=tuple(builder.problems))
+
+
+def _section_examples(
+    library: Library, outcomes: dict[str, Outcome], routes: dict[str, tuple[str, ...]]
+) -> dict[str, SectionExamples]:
+    landing: dict[tuple[str, str], list[str]] = {}
+    for outcome in outcomes.values():
+        if outcome.id in routes and outcome.guide:
+            landing.setdefault((outcome.guide, outcome.anchor), []).append(outcome.id)
+    found = {}
+    for guide in library.guides.values():
+        for anchor, texts in guide.examples:
+            section = guide.section(anchor)
+            label = f"{guide.slug}#{anchor}"
+            found[label] = SectionExamples(
+                label=label,
+                guide=guide.slug,
+                anchor=anchor,
+                guide_title=guide.title,
+                section_title=section.title if section else "",
+                url=f"{guide.url}#{anchor}",
+                examples=texts,
+                outcomes=tuple(sorted(landing.get((guide.slug, anchor), ()))),
+            )
+    return found
 
 
 _last_good: dict[Path, Tree] = {}

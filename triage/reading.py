@@ -3,6 +3,8 @@
 The reader is a model (``understanding``) learned from each outcome's ``examples:`` (and, more
 weakly, its title, summary, keywords, the heading of its guide section and the buttons that lead
 to it; the features carry the synonyms), plus the ``off_topic:`` phrasings as the label "none".
+A guide section's ``examples:`` (front matter) teach the outcomes that land on that section, or,
+when none does, the section itself (label "slug#anchor"): an answer without a tree outcome.
 Built once per content version, stored on disk.
 
 A reading decides among four answers, in this order:
@@ -13,7 +15,8 @@ A reading decides among four answers, in this order:
    enough): say so plainly, offer the assistant's questions and a contact;
 3. **ask**: the two best outcomes are close and the tree separates them with a question: show
    that question (the merchant's words quoted) instead of guessing;
-4. **answer**: the best outcomes, best first.
+4. **answer**: the best outcomes, best first; or, when a guide section that no outcome lands
+   on is likelier than any outcome, that section first (``section_first``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from search.registry import get_index
 from triage import safety
 from triage.flow import Choice, choices, state_url, walk
 from triage.loading import get_tree
-from triage.tree import Node, Outcome, Tree
+from triage.tree import Node, Outcome, SectionExamples, Tree
 from understanding import features, store
 from understanding.model import Model, Sample, train
 
@@ -66,6 +69,14 @@ class Reading:
     off_topic: float = 0.0  # the probability of "none"
     warning: str = ""  # "safety": what the merchant must read first
     probabilities: dict[str, float] = field(default_factory=dict)  # every label's
+    # Guide sections no outcome lands on, likely enough to offer, best first.
+    sections: tuple[tuple[SectionExamples, float], ...] = ()
+
+    @property
+    def section_first(self) -> bool:
+        """A section is the best answer: likelier than every outcome."""
+        best = self.ranked[0][1] if self.ranked else 0.0
+        return self.kind == "answer" and bool(self.sections) and self.sections[0][1] > best
 
     @property
     def about_nothing(self) -> bool:
@@ -95,6 +106,13 @@ def samples(tree: Tree) -> list[Sample]:
         labels = [t.chosen for t in walk(tree=tree, path=tree.routes[outcome.id]).turns if t.chosen]
         if labels:
             found.append(Sample("，".join(labels[1:] or labels), outcome.id, PATH_WEIGHT))
+    for section in tree.sections.values():
+        if section.outcomes:  # the same answer as those outcomes: teach them
+            share = 1.0 / len(section.outcomes)
+            found += [Sample(t, o, share) for t in section.examples for o in section.outcomes]
+        else:
+            found += [Sample(text, section.label) for text in section.examples]
+            found.append(Sample(section.section_title, section.label, PATH_WEIGHT))
     found += [Sample(text, NONE) for text in tree.off_topic]
     return found
 
@@ -171,15 +189,26 @@ def decide(tree: Tree, probabilities: dict[str, float], *, danger: str = "") -> 
         first, warning = safe
         rest = [pair for pair in ranked if pair[0].id != first[0].id]
         return Reading("safety", (first, *rest[: SHOWN - 1]), off_topic=off_topic, warning=warning)
-    if not ranked or ranked[0][1] < FLOOR or off_topic >= NONE_MARGIN * ranked[0][1]:
+    sections = sorted(
+        ((tree.sections[label], p) for label, p in probabilities.items() if label in tree.sections),
+        key=lambda pair: (-pair[1], pair[0].label),
+    )
+    sections = [pair for pair in sections[:SHOWN] if pair[1] >= FLOOR]
+    best = max(ranked[0][1] if ranked else 0.0, sections[0][1] if sections else 0.0)
+    if best < FLOOR or off_topic >= NONE_MARGIN * best:
         return Reading("not_found", tuple(ranked[:SHOWN]), off_topic=off_topic)
+    if sections and sections[0][1] > (ranked[0][1] if ranked else 0.0):
+        # The best answer is a guide section no outcome lands on: it goes first; outcomes
+        # only if they are likely too.
+        shown = tuple(pair for pair in ranked[:SHOWN] if pair[1] >= ASK_RATIO * best)
+        return Reading("answer", shown, off_topic=off_topic, sections=tuple(sections))
     shown = tuple(ranked[:SHOWN])
     if len(ranked) > 1 and ranked[1][1] >= ASK_RATIO * ranked[0][1]:
         asked = _deciding_question(tree, ranked[0][0], ranked[1][0])
         if asked is not None:
             node, offered = asked
             return Reading("ask", shown, node, offered, off_topic)
-    return Reading("answer", shown, off_topic=off_topic)
+    return Reading("answer", shown, off_topic=off_topic, sections=tuple(sections))
 
 
 def _safety_first(
@@ -226,6 +255,8 @@ def _deciding_question(
 
 GUIDES_OFFERED = 5
 GUIDE_FLOOR = 0.05  # a guide the reader finds less likely than this joins no ranking
+# A section taught by its own examples this likely is search's section of its guide.
+EXACT_SECTION = 0.5
 
 
 def understood(library: Library, query: str, *, model: Model | None = None) -> Understood | None:
@@ -240,20 +271,32 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
     tree = get_tree(library)
     outcome_urls = library.derive("triage_outcome_urls", _outcome_urls)
     guides: dict[str, float] = defaultdict(float)
-    urls, landing = {}, {}
+    urls: dict[str, float] = {}
+    landing: dict[str, tuple[Hit, float]] = {}  # guide -> its likeliest section, as a hit
     for label, probability in reading.probabilities.items():
-        outcome = tree.outcomes.get(label)
-        if outcome is None or label not in outcome_urls or not outcome.guide_url:
+        if (outcome := tree.outcomes.get(label)) is not None:
+            if label not in outcome_urls or not outcome.guide_url:
+                continue
+            urls[outcome_urls[label]] = probability
+            hit = _section_hit(
+                outcome.guide_url,
+                outcome.guide,
+                outcome.guide_title,
+                outcome.section_title,
+                outcome.summary,
+            )
+        elif (section := tree.sections.get(label)) is not None:
+            hit = section_hit(section)
+        else:
             continue
-        guides[outcome.guide] += probability
-        urls[outcome_urls[label]] = probability
-        if probability > landing.get(outcome.guide, (None, 0.0))[1]:
-            landing[outcome.guide] = (outcome, probability)
-    likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide])
+        guides[hit.guide_slug] += probability
+        if probability > landing.get(hit.guide_slug, (None, 0.0))[1]:
+            landing[hit.guide_slug] = (hit, probability)
+    likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide_slug])
     hits = tuple(
-        _section_hit(outcome, guides[outcome.guide])
-        for outcome, _ in likely[:GUIDES_OFFERED]
-        if guides[outcome.guide] >= GUIDE_FLOOR
+        replace(hit, score=guides[hit.guide_slug])
+        for hit, _ in likely[:GUIDES_OFFERED]
+        if guides[hit.guide_slug] >= GUIDE_FLOOR
     )
     first = None
     if reading.kind == "safety":
@@ -269,7 +312,8 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
             warning=reading.warning,
         )
     off_topic = reading.off_topic if reading.about_nothing else 0.0
-    return Understood(dict(guides), hits, urls, first, off_topic)
+    exact = tuple(section_hit(section) for section, p in reading.sections if p >= EXACT_SECTION)
+    return Understood(dict(guides), hits, urls, first, off_topic, exact)
 
 
 def _outcome_urls(library: Library) -> dict[str, str]:
@@ -278,13 +322,18 @@ def _outcome_urls(library: Library) -> dict[str, str]:
     return {o: state_url(path=route) for o, route in tree.routes.items() if o in tree.outcomes}
 
 
-def _section_hit(outcome: Outcome, probability: float) -> Hit:
+def section_hit(section: SectionExamples) -> Hit:
+    """A guide section that answers without an outcome, as search and the assistant list it."""
+    return _section_hit(section.url, section.guide, section.guide_title, section.section_title, "")
+
+
+def _section_hit(url: str, guide: str, title: str, section_title: str, summary: str) -> Hit:
     return Hit(
-        url=outcome.guide_url,
-        guide_slug=outcome.guide,
-        title=outcome.guide_title,
-        section_title=outcome.section_title,
-        snippet_html=conditional_escape(outcome.summary),
-        score=probability,
+        url=url,
+        guide_slug=guide,
+        title=title,
+        section_title=section_title,
+        snippet_html=conditional_escape(summary),
+        score=0.0,
         kind="section",
     )

@@ -93,6 +93,21 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionExamples:
+    """A guide section's ``examples:`` (the guide's front matter). The reader learns them as
+    the outcomes that land on that section, or, when none does, as the section itself."""
+
+    label: str  # the reader's label: "slug#anchor"
+    guide: str
+    anchor: str
+    guide_title: str
+    section_title: str
+    url: str
+    examples: tuple[str, ...]
+    outcomes: tuple[str, ...]  # the reachable outcomes that land on this section
+
+
+@dataclass(frozen=True, slots=True)
 class Tree:
     source: Path
     start: str
@@ -105,6 +120,8 @@ class Tree:
     moved: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Phrasings about what the center does not cover, so the reader learns to say 没有找到.
     off_topic: tuple[str, ...] = ()
+    # Guide sections' examples, keyed by their label ("slug#anchor").
+    sections: dict[str, SectionExamples] = field(default_factory=dict)
 
     @property
     def root(self) -> Node | None:

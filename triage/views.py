@@ -113,6 +113,11 @@ def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]
             hits = blend(hits, blended)
         shown = {hit.url for hit in screens}
         guides = [h for h in hits if h.kind in ("guide", "section") and h.url not in shown]
+        if understood.section_first:  # the likeliest answer is that section: it goes first
+            section = understood.sections[0][0]
+            guides = [reading.section_hit(section)] + [
+                hit for hit in guides if hit.guide_slug != section.guide
+            ]
     outcomes = understood.outcomes if found else ()
     # A message whose section an offered outcome leads to is answered by that outcome (it
     # also asks 解决了吗 and knows whom to call).
@@ -133,6 +138,7 @@ def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]
         "question_choices": understood.question_choices,
         "screens": screens,
         "guides": guides[:MATCHED_GUIDES],
+        "guides_first": understood.section_first and bool(guides),
         "channels": [] if found else channels,
         "search_url": f"{reverse('search:page')}?{urlencode({'q': query})}",
     }

@@ -354,3 +354,46 @@ def test_front_matter_that_passed_is_not_checked_again_and_a_broken_one_always_i
     }
     assert [e.message for e in again.errors] == [e.message for e in first.errors]
     assert any("缺少必填字段 summary" in e.message for e in again.errors)
+
+
+def test_section_examples_come_from_front_matter(content_dir):
+    examples = {"faq-how-long": ["锁了要等多久", "多久能好"], "read-screen": ["屏幕写的啥"]}
+    write_guide(content_dir, "with-examples", examples=examples)
+    library = guides_library.get_library()
+    assert library.guides["with-examples"].examples == (
+        ("faq-how-long", ("锁了要等多久", "多久能好")),
+        ("read-screen", ("屏幕写的啥",)),
+    )
+    assert library.guides["unlock-locked-terminal"].examples == ()
+
+
+@pytest.mark.parametrize(
+    ("examples", "expected"),
+    [
+        ({"no-such-anchor": ["锁了要等多久"]}, "小节 #no-such-anchor 在这篇指南里不存在"),
+        (["锁了要等多久"], "字段 examples 应写成"),
+        ({"faq-how-long": "锁了要等多久"}, "字段 examples 应写成"),
+        ({"faq-how-long": [""]}, "faq-how-long 的第 1 句应是 1 到 200 个字"),
+        ({"faq-how-long": ["长" * 201]}, "faq-how-long 的第 1 句应是 1 到 200 个字"),
+        (
+            {"faq-how-long": ["锁了要等多久"], "read-screen": ["锁了 要等多久"]},
+            "写在了两个小节（faq-how-long 和 read-screen）",
+        ),
+    ],
+)
+def test_section_example_mistakes_are_named_with_their_line(content_dir, examples, expected):
+    path = write_guide(content_dir, "bad-examples", examples=examples)
+    library = guides_library.get_library()
+    assert "bad-examples" not in library.guides
+    [error] = [e for e in library.errors if e.path == path]
+    assert expected in error.message, error.message
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[error.line - 1].strip().startswith(("examples", "-", "faq-how-long", "no-such"))
+
+
+def test_an_example_in_two_guides_names_the_other(content_dir):
+    write_guide(content_dir, "one", examples={"faq-how-long": ["锁了要等多久"]})
+    path = write_guide(content_dir, "two", examples={"faq-how-long": ["锁了要等多久"]})
+    [error] = [e for e in guides_library.get_library().errors if e.path == path]
+    assert "也写在指南 one#faq-how-long" in error.message
+    assert "锁了要等多久" in path.read_text(encoding="utf-8").splitlines()[error.line - 1]

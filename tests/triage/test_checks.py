@@ -10,7 +10,14 @@ from django.core.management.base import SystemCheckError
 
 from codes.content import get_codebook
 from guides.library import get_library
-from tests.factories import CODES, SMALL_TREE, write_codes, write_tree
+from tests.factories import (
+    CODES,
+    EXAMPLES_TREE,
+    SMALL_TREE,
+    add_section_examples,
+    write_codes,
+    write_tree,
+)
 from triage.checks import response_code_problems, triage_check
 
 
@@ -270,15 +277,6 @@ def test_moved_must_be_a_mapping(content_dir):
 
 # --- examples: phrasings the reader learns from ----------------------------------------------
 
-EXAMPLES_TREE = SMALL_TREE.replace(
-    "    keywords: [操作员已锁定]\n",
-    "    keywords: [操作员已锁定]\n    examples:\n"
-    "      - 密码输错三次锁了\n      - mima shu cuo le\n",
-).replace(
-    "    contact: true\n",
-    "    contact: true\n    examples:\n      - 不知道为啥锁了\n",
-)
-
 
 def test_examples_are_read_and_pass(content_dir):
     from triage.loading import get_tree
@@ -314,3 +312,18 @@ def test_examples_must_be_a_list_of_texts(content_dir, bad):
     )
     found = messages(content_dir, text)
     assert len(found) == 1 and "examples" in found[0] and "wrong-password" in found[0]
+
+
+def test_an_outcome_example_written_in_a_guide_section_too_names_the_guide_and_line(content_dir):
+    path = add_section_examples(
+        content_dir, "basic-troubleshooting", {"faq-receipt-fades": ["小票褪色", "不知道为啥锁了"]}
+    )
+    found = messages(content_dir, EXAMPLES_TREE)
+    line = line_of(path.read_text(encoding="utf-8"), "不知道为啥锁了")
+    assert len(found) == 1, found
+    assert f"triage.yaml:{line_of(EXAMPLES_TREE, '不知道为啥锁了')}:" in found[0]
+    assert (
+        "结果 unsure" in found[0]
+        and "basic-troubleshooting.md 的小节 #faq-receipt-fades" in found[0]
+    )
+    assert f"（第 {line} 行）" in found[0]

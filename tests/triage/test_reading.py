@@ -10,6 +10,7 @@ import pytest
 from guides.library import get_library
 from search.query import search_with_hint
 from search.registry import get_index
+from tests.factories import EXAMPLES_TREE, add_section_examples, write_tree
 from triage import reading
 from triage.loading import get_tree
 
@@ -237,3 +238,53 @@ def test_the_search_page_and_api_show_the_safety_warning_above_the_first_result(
     results = client.get("/api/search", {"q": query}).json()["results"]
     assert results[0]["warning"].startswith("这很可能是诈骗")
     assert all(r["warning"] == "" for r in results[1:])
+
+
+FADES = "/guides/basic-troubleshooting/#faq-receipt-fades"
+
+
+@pytest.mark.django_db
+def test_a_guide_section_with_examples_is_an_answer_of_its_own(content_dir, client):
+    write_tree(content_dir, EXAMPLES_TREE)  # a small tree: the model trains in a moment
+    fades = ["小票放几天字就没了", "小票褪色看不清", "打出来的小票过段时间变白了", "小票字变淡"]
+    add_section_examples(content_dir, "basic-troubleshooting", {"faq-receipt-fades": fades})
+    add_section_examples(
+        content_dir, "unlock-locked-terminal", {"wrong-password": ["输错好几回密码 机器不让用了"]}
+    )
+    library = get_library()
+    tree = get_tree(library)
+    assert library.errors == () and tree.problems == ()
+    fading = tree.sections["basic-troubleshooting#faq-receipt-fades"]
+    assert fading.outcomes == () and fading.url == FADES
+    # A section an outcome lands on teaches that outcome: one answer, not two labels.
+    assert tree.sections["unlock-locked-terminal#wrong-password"].outcomes == ("wrong-password",)
+    taught = {s.label for s in reading.samples(tree) if s.text == "输错好几回密码 机器不让用了"}
+    assert taught == {"wrong-password"}
+    assert {s.label for s in reading.samples(tree) if s.text in fades} == {fading.label}
+
+    found = reading.read(library, "小票上的字都褪色了")
+    assert found.kind == "answer" and found.section_first
+    assert found.sections[0][0] is fading
+    body = client.get("/triage/ask/", {"q": "小票上的字都褪色了"}).content.decode()
+    first = re.search(r'class="choice choice-match[^"]*" href="([^"]+)"', body).group(1)
+    assert first == FADES and "这篇指南里有答案" in body
+    hits = search_with_hint(get_index(library), "小票上的字都褪色了", limit=5, content=library).hits
+    assert hits[0].url == FADES
+    # An outcome still answers what it was taught.
+    assert reading.read(library, "密码输错三次 锁住了").outcomes[0].id == "wrong-password"
+
+
+def test_a_section_likelier_than_every_outcome_goes_first_and_a_weak_one_is_not_found(
+    content_dir,
+):
+    write_tree(content_dir, EXAMPLES_TREE)
+    add_section_examples(content_dir, "basic-troubleshooting", {"faq-receipt-fades": ["小票褪色"]})
+    tree = get_tree(get_library())
+    label = "basic-troubleshooting#faq-receipt-fades"
+    found = reading.decide(tree, {label: 0.5, "wrong-password": 0.3, "unsure": 0.1})
+    assert found.section_first and [o.id for o in found.outcomes] == ["wrong-password"]
+    behind = reading.decide(tree, {label: 0.3, "wrong-password": 0.6})
+    assert behind.kind == "answer" and not behind.section_first
+    assert behind.outcomes[0].id == "wrong-password" and behind.sections[0][0].label == label
+    assert reading.decide(tree, {label: 0.04, "none": 0.01}).kind == "not_found"
+    assert reading.decide(tree, {label: 0.3, "none": 0.6}).kind == "not_found"
