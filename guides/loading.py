@@ -347,17 +347,8 @@ def load_library(
         if guide is not None:
             guides[guide.slug] = guide
     aliases: dict[str, str] = {}
-    phrasings: dict[str, str] = {}  # example -> "slug#anchor" that claims it
+    _examples_once(guides, problems)
     for guide in guides.values():
-        for anchor, texts in guide.examples:
-            for text in texts:
-                where = phrasings.setdefault(example_key(text), f"{guide.slug}#{anchor}")
-                if where != f"{guide.slug}#{anchor}":
-                    problems.add(
-                        guide.path,
-                        line_in_file(guide.path, text),
-                        f"examples 里的例句“{text}”也写在指南 {where}，一句话只能属于一个小节",
-                    )
         if guide.category not in categories:
             problems.add(guide.path, 2, f"分类 {guide.category!r} 不在 categories.yaml 里")
         for alias in guide.aliases:
@@ -394,6 +385,21 @@ def load_library(
         errors=tuple(problems.items),
         version=_version(root, renders.seen, problems.items),
     )
+
+
+def _examples_once(guides: dict[str, Guide], problems: Problems) -> None:
+    """A phrasing belongs to one section of one guide."""
+    claimed: dict[str, str] = {}  # example -> "slug#anchor" that claims it
+    for guide in guides.values():
+        for anchor, texts in guide.examples:
+            for text in texts:
+                where = claimed.setdefault(example_key(text), f"{guide.slug}#{anchor}")
+                if where != f"{guide.slug}#{anchor}":
+                    problems.add(
+                        guide.path,
+                        line_in_file(guide.path, text),
+                        f"examples 里的例句“{text}”也写在指南 {where}，一句话只能属于一个小节",
+                    )
 
 
 def _version(root: Path, guide_digests: list[tuple[str, str]], problems: list[Problem] = ()) -> str:
