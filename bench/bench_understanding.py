@@ -139,11 +139,16 @@ def outcome_ranking(library, text: str, *, by: str = "id", fitted=None) -> list[
     """The reader's outcomes best first (by id or by guide). When it finds nothing but the text
     quotes a screen message or a code, the assistant answers with that message's section or
     that code's card (triage.views._understand): it counts as that section's outcome and guide,
-    or as the outcome that lists the code. Otherwise [] (not found)."""
+    or as the outcome that lists the code. Otherwise [] (not found). A guide section that the
+    assistant lists first (``Reading.section_first``) counts as its label ("slug#anchor") or its
+    guide."""
     found = reading.read(library, text, model=fitted)
     if found.kind in ("not_found", "empty"):
         return screen_answers(library, text, by=by)
     ranked = []
+    if found.section_first:  # a guide section no outcome lands on, listed first
+        section = found.sections[0][0]
+        ranked.append(section.label if by == "id" else section.guide)
     for outcome in found.outcomes:
         key = outcome.id if by == "id" else outcome.guide
         if key not in ranked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import yaml
@@ -111,7 +112,8 @@ EXAMPLES_TREE = SMALL_TREE.replace(
 
 
 def add_section_examples(content_dir: Path, slug: str, examples: dict[str, list[str]]) -> Path:
-    """Give sections of a guide in ``content_dir`` ``examples:`` in its front matter."""
+    """Give sections of a guide in ``content_dir`` ``examples:`` in its front matter (beside
+    the ones it has)."""
     path = content_dir / "guides" / f"{slug}.md"
     text = path.read_text(encoding="utf-8")
     end = text.index("\n---", 3)
@@ -119,8 +121,22 @@ def add_section_examples(content_dir: Path, slug: str, examples: dict[str, list[
         f"  {anchor}:\n" + "".join(f"    - {t}\n" for t in texts)
         for anchor, texts in examples.items()
     )
-    path.write_text(f"{text[:end]}\nexamples:\n{lines.rstrip()}{text[end:]}", encoding="utf-8")
+    head, rest = text[:end], text[end:]
+    if "\nexamples:" in head:
+        head = head.replace("\nexamples:", f"\nexamples:\n{lines.rstrip()}", 1)
+    else:
+        head = f"{head}\nexamples:\n{lines.rstrip()}"
+    path.write_text(head + rest, encoding="utf-8")
     return path
+
+
+def without_section_examples(content_dir: Path) -> None:
+    """Take the ``examples:`` out of every guide's front matter in ``content_dir``."""
+    for path in (content_dir / "guides").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        end = text.index("\n---", 3)
+        head = re.sub(r"\nexamples:\n(?:  .*\n?)*", "\n", text[:end] + "\n").rstrip("\n")
+        path.write_text(head + text[end:], encoding="utf-8")
 
 
 def write_tree(content_dir: Path, text: str = SMALL_TREE) -> Path:

@@ -15,6 +15,7 @@ from tests.factories import (
     EXAMPLES_TREE,
     SMALL_TREE,
     add_section_examples,
+    without_section_examples,
     write_codes,
     write_tree,
 )
@@ -315,6 +316,7 @@ def test_examples_must_be_a_list_of_texts(content_dir, bad):
 
 
 def test_an_outcome_example_written_in_a_guide_section_too_names_the_guide_and_line(content_dir):
+    without_section_examples(content_dir)
     path = add_section_examples(
         content_dir, "basic-troubleshooting", {"faq-receipt-fades": ["小票褪色", "不知道为啥锁了"]}
     )

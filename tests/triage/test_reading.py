@@ -10,7 +10,12 @@ import pytest
 from guides.library import get_library
 from search.query import search_with_hint
 from search.registry import get_index
-from tests.factories import EXAMPLES_TREE, add_section_examples, write_tree
+from tests.factories import (
+    EXAMPLES_TREE,
+    add_section_examples,
+    without_section_examples,
+    write_tree,
+)
 from triage import reading
 from triage.loading import get_tree
 
@@ -246,6 +251,7 @@ FADES = "/guides/basic-troubleshooting/#faq-receipt-fades"
 @pytest.mark.django_db
 def test_a_guide_section_with_examples_is_an_answer_of_its_own(content_dir, client):
     write_tree(content_dir, EXAMPLES_TREE)  # a small tree: the model trains in a moment
+    without_section_examples(content_dir)
     fades = ["小票放几天字就没了", "小票褪色看不清", "打出来的小票过段时间变白了", "小票字变淡"]
     add_section_examples(content_dir, "basic-troubleshooting", {"faq-receipt-fades": fades})
     add_section_examples(
@@ -278,6 +284,7 @@ def test_a_section_likelier_than_every_outcome_goes_first_and_a_weak_one_is_not_
     content_dir,
 ):
     write_tree(content_dir, EXAMPLES_TREE)
+    without_section_examples(content_dir)
     add_section_examples(content_dir, "basic-troubleshooting", {"faq-receipt-fades": ["小票褪色"]})
     tree = get_tree(get_library())
     label = "basic-troubleshooting#faq-receipt-fades"
