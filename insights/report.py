@@ -11,11 +11,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from guides.content import Library
+from guides.loading import line_in_file
 from insights import events
 from insights.models import DailyCount
 from triage import flow, reading
 from triage.loading import get_tree
-from triage.tree import Outcome
+from triage.tree import Outcome, SectionExamples
 
 TOP = 10
 TABLES = ("guides", "gaps", "funnel", "outcomes", "codes")
@@ -166,44 +167,75 @@ class Said:
 
 @dataclass(frozen=True)
 class SaidGroup:
-    outcome: Outcome
+    """Phrasings that ended on one answer: an outcome, or a guide section with examples."""
+
+    key: str  # the outcome id or the section's "slug#anchor"
+    title: str
+    where: str  # the file and line to add an example at
+    indent: str  # what stands before "- " there
     said: list[Said]
 
 
-def _said_outcome(tree: flow.Tree, read: reading.Reading, target: str) -> Outcome | None:
-    """The outcome a phrasing ended on: named (o:), or for a guide voted on (g:), the outcome
-    on that guide the reader rates likeliest for the text."""
+def _said_target(
+    tree: flow.Tree, read: reading.Reading, target: str
+) -> Outcome | SectionExamples | None:
+    """The answer a phrasing ended on: the outcome named (o:), or for a guide voted on (g:),
+    the outcome or example-carrying section of that guide the reader rates likeliest."""
     kind, _, name = target.partition(":")
     if kind == "o":
         return tree.outcomes.get(name)
-    on_guide = [o for o in tree.outcomes.values() if o.guide == name and o.id in tree.routes]
+    on_guide: list[Outcome | SectionExamples] = [
+        o for o in tree.outcomes.values() if o.guide == name and o.id in tree.routes
+    ]
+    on_guide += [s for s in tree.sections.values() if s.guide == name and not s.outcomes]
     if not on_guide:
         return None
     likely = read.probabilities
-    return max(on_guide, key=lambda o: (likely.get(o.id, 0.0), -o.line))
+    return max(on_guide, key=lambda a: (likely.get(_label(a), 0.0), _label(a)))
+
+
+def _label(answer: Outcome | SectionExamples) -> str:
+    return answer.id if isinstance(answer, Outcome) else answer.label
+
+
+def _group(answer: Outcome | SectionExamples, said: list[Said], library: Library) -> SaidGroup:
+    if isinstance(answer, Outcome):
+        where = f"结果 {answer.id}，triage.yaml 第 {answer.line} 行"
+        return SaidGroup(answer.id, answer.title, where, " " * 6, said)
+    guide = library.guides.get(answer.guide)
+    path = f"content/guides/{answer.guide}.md"
+    line = line_in_file(guide.path, f"{answer.anchor}:") if guide else 1
+    where = f"指南的一节，{path} 第 {line} 行 examples: 下的 {answer.anchor}"
+    return SaidGroup(
+        answer.label, f"{answer.guide_title} · {answer.section_title}", where, " " * 4, said
+    )
 
 
 def said_groups(
     library: Library, start: dt.date, end: dt.date, kind: str, *, limit: int = 60
 ) -> list[SaidGroup]:
-    """Phrasings merchants typed that ended on an outcome (said-yes: it helped; said-no: it
-    did not), grouped by outcome, most said first."""
+    """Phrasings merchants typed that ended on an answer (said-yes: it helped; said-no: it
+    did not), grouped by answer, most said first."""
     tree = get_tree(library)
     totals: dict[tuple[str, str], int] = defaultdict(int)
     for entry in _counts(start, end, kind):
         totals[(entry["item"], entry["detail"])] += entry["total"]
     groups: dict[str, list[Said]] = defaultdict(list)
+    answers: dict[str, Outcome | SectionExamples] = {}
     for (text, target), n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
         read = reading.read(library, text)
-        outcome = _said_outcome(tree, read, target)
-        if outcome is None:
+        answer = _said_target(tree, read, target)
+        if answer is None:
             continue
-        first = read.outcomes[:1]
-        recognised = bool(first) and first[0].id == outcome.id
-        groups[outcome.id].append(Said(text, n, recognised))
+        if isinstance(answer, Outcome):
+            recognised = read.outcomes[:1] == (answer,) and not read.section_first
+        else:
+            recognised = read.section_first and read.sections[0][0] == answer
+        answers[_label(answer)] = answer
+        groups[_label(answer)].append(Said(text, n, recognised))
     return sorted(
-        (SaidGroup(tree.outcomes[o], said) for o, said in groups.items()),
-        key=lambda g: (-sum(s.count for s in g.said), g.outcome.id),
+        (_group(answers[key], said, library) for key, said in groups.items()),
+        key=lambda g: (-sum(s.count for s in g.said), g.key),
     )
 
 

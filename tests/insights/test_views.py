@@ -498,3 +498,25 @@ def test_the_staff_page_groups_what_helped_with_the_line_to_add(client, staff):
     assert f"triage.yaml 第 {line} 行" in body
     assert "<code>      - 锁机啦咋整</code> ×2" in body
     assert "签到老失败 ×1" in body
+
+
+@pytest.mark.django_db
+def test_a_guide_voted_helpful_groups_the_words_under_its_section_with_examples(client, staff):
+    # No outcome lands on the FAQ entry; its examples: in the guide's front matter are the place.
+    beacon(
+        client,
+        kind="said",
+        query="机器泡水了 还能不能用",
+        guide="basic-troubleshooting",
+        verdict="yes",
+    )
+    client.force_login(staff)
+    body = client.get("/staff/insights/").content.decode()
+    path = get_library().guides["basic-troubleshooting"].path
+    line = next(
+        n
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if text.strip() == "faq-water:"
+    )
+    assert f"content/guides/basic-troubleshooting.md 第 {line} 行 examples: 下的 faq-water" in body
+    assert "<code>    - 机器泡水了 还能不能用</code> ×1" in body
