@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,15 +100,24 @@ def _live_problems(library: Library) -> set[tuple[str, str]]:
     return {(path, message) for path, _, message, _ in library_problems(library)}
 
 
+class _Scratch:
+    """A thread's scratch folder, removed when the thread ends or the process exits (a server
+    that starts a thread per request would otherwise leave one folder per request behind)."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="editor-draft-"))
+        weakref.finalize(self, shutil.rmtree, self.root, ignore_errors=True)
+
+
 _scratch = threading.local()
 
 
 def _scratch_folder() -> Path:
     # One folder per thread, reused: the tree's last-good memory is keyed by path and stays small.
-    folder = getattr(_scratch, "folder", None)
-    if folder is None:
-        folder = _scratch.folder = Path(tempfile.mkdtemp(prefix="editor-draft-")) / "content"
-    return folder
+    held = getattr(_scratch, "held", None)
+    if held is None:
+        held = _scratch.held = _Scratch()
+    return held.root / "content"
 
 
 def check(relative: str, text: str) -> Checked:
