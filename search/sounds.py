@@ -247,7 +247,10 @@ def homophone(sounds: Sounds, run: str) -> str | None:
         for syllable in readings:
             for ch in sounds.candidates.get(syllable, ()):
                 options.setdefault(ch, 0.0)
-        for syllable in {n for r in readings for n in _near_syllables(r)} - set(readings):
+        # Sorted: a set's order changes with each process's hash seed, and the order of the
+        # options breaks ties in _best_path (two workers read "签道" alike).
+        near = sorted({n for r in readings for n in _near_syllables(r)} - set(readings))
+        for syllable in near:
             for ch in sounds.candidates.get(syllable, ())[:NEAR_CANDIDATES]:
                 options.setdefault(ch, NEAR_SOUND_PRIOR)
         slots.append([(position, position + 1, ch, prior) for ch, prior in options.items()])
