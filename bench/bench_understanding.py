@@ -175,10 +175,12 @@ def show(name: str, texts: list[str], results: list[Ranked]) -> None:
 
 
 def cross_validation(library, index, *, c=None, search_too=True, misses=False):
-    """Both figures over 5 folds of the examples, each tested with the model of the others."""
+    """Both figures over 5 folds of the examples, each tested with the model of the others:
+    {"all": (assistant, search, assistant by guide), "outcomes": …, "sections": …}, the last two
+    over the examples of the tree's outcomes and of the guides' sections."""
     tree = get_tree(library)
     samples = reading.samples(tree)
-    assistant, search, texts = [], [], []
+    assistant, by_guide, search, texts, kinds = [], [], [], [], []
     for fitted, held in evaluation.fold_models(index, samples, k=5, c=c):
         registry.register_reader(
             lambda content, query, fitted=fitted: reading.understood(content, query, model=fitted)
@@ -186,14 +188,36 @@ def cross_validation(library, index, *, c=None, search_too=True, misses=False):
         for i in held:
             text, label = samples[i].text, samples[i].label
             texts.append(text)
+            kinds.append("sections" if label in tree.sections else "outcomes")
             assistant.append((outcome_ranking(library, text, fitted=fitted), {label}))
+            by_guide.append(
+                (
+                    outcome_ranking(library, text, by="guide", fitted=fitted),
+                    {_guide_of(tree, label)},
+                )
+            )
             if search_too:
-                guide = tree.outcomes[label].guide if label in tree.outcomes else "none"
-                search.append((guide_ranking(library, index, text), {guide}))
+                search.append((guide_ranking(library, index, text), {_guide_of(tree, label)}))
     registry.register_reader(reading.understood)
     if misses:
         show("cross-validation (assistant)", texts, assistant)
-    return score(assistant), (score(search) if search_too else None)
+    found = {}
+    for kind in ("all", "outcomes", "sections"):
+        picked = [i for i, k in enumerate(kinds) if kind in ("all", k)]
+        found[kind] = (
+            score([assistant[i] for i in picked]),
+            score([search[i] for i in picked]) if search_too else None,
+            score([by_guide[i] for i in picked]),
+        )
+    return found
+
+
+def _guide_of(tree, label: str) -> str:
+    if label in tree.outcomes:
+        return tree.outcomes[label].guide
+    if label in tree.sections:
+        return tree.sections[label].guide
+    return "none"
 
 
 def safety_figures(library, lines: list[tuple[str, set[str]]]) -> tuple[int, int, list[str]]:
@@ -295,12 +319,17 @@ def main() -> None:
     timing(library, index)
     if args.compare:
         for c in (10.0, 20.0, 40.0, 80.0, 160.0):
-            figures, _ = cross_validation(library, index, c=c, search_too=False)
+            figures = cross_validation(library, index, c=c, search_too=False)["all"][0]
             print(line(f"assistant CV, C={c}", figures))
 
     print("== the assistant's free text (triage.reading) ==")
-    cv_assistant, cv_search = cross_validation(library, index, misses=args.show_misses)
-    print(line("cross-validation, 5 folds (examples)", cv_assistant))
+    cv = cross_validation(library, index, misses=args.show_misses)
+    print(line("cross-validation, 5 folds (examples)", cv["all"][0]))
+    print(line("  of which the outcomes' examples", cv["outcomes"][0]))
+    print(line("  of which the sections' examples", cv["sections"][0]))
+    print(line("cross-validation, by guide", cv["all"][2]))
+    print(line("  of which the outcomes' examples", cv["outcomes"][2]))
+    print(line("  of which the sections' examples", cv["sections"][2]))
     tuned = tuned_assistant(library)
     ranked = [(outcome_ranking(library, t), a) for t, a in tuned]
     print(line("tuned (test_freetext)", score(ranked)))
@@ -329,7 +358,9 @@ def main() -> None:
         print(f"{'held out (assistant.tsv, 安全)':<38} safety first {first}/{count}")
 
     print("== search, the reader blended in ==")
-    print(line("cross-validation, 5 folds (examples)", cv_search))
+    print(line("cross-validation, 5 folds (examples)", cv["all"][1]))
+    print(line("  of which the outcomes' examples", cv["outcomes"][1]))
+    print(line("  of which the sections' examples", cv["sections"][1]))
     tuned = [r for p in sorted((ROOT / "tests" / "phrasings").glob("*.tsv")) for r in rows(p)]
     ranked = [(guide_ranking(library, index, t), a) for t, a in tuned]
     print(line("tuned (tests/phrasings)", score(ranked)))
