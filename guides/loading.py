@@ -220,8 +220,8 @@ def load_guide(path: Path, problems: Problems, renders: RenderCache | None = Non
     updated, reviewed, order = meta.get("updated"), meta.get("reviewed"), meta.get("order", 100)
 
     rendered = renders.render(key, head, meta, body_line, body, lists)
-    examples = section_examples(meta)
-    anchors = {section.anchor for section in rendered.sections}
+    examples = section_examples(meta) if "examples" in meta else ()
+    anchors = {section.anchor for section in rendered.sections} if examples else set()
     unknown = [anchor for anchor, _ in examples if anchor not in anchors]
     for anchor in unknown:
         problems.add(
