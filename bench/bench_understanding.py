@@ -177,7 +177,8 @@ def show(name: str, texts: list[str], results: list[Ranked]) -> None:
 def cross_validation(library, index, *, c=None, search_too=True, misses=False):
     """Both figures over 5 folds of the examples, each tested with the model of the others:
     {"all": (assistant, search, assistant by guide), "outcomes": …, "sections": …}, the last two
-    over the examples of the tree's outcomes and of the guides' sections."""
+    over the examples that teach an outcome (the tree's, and those of sections an outcome lands
+    on) and those that teach a section of its own (the FAQ entries')."""
     tree = get_tree(library)
     samples = reading.samples(tree)
     assistant, by_guide, search, texts, kinds = [], [], [], [], []

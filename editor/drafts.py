@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.core.checks import ERROR
 
+from codes import content as codes_content
 from codes.checks import codes_problems
 from codes.content import get_codebook
 from editor import files
@@ -33,6 +34,7 @@ from guides.last_good import LAST_GOOD_NOTE
 from guides.library import get_library
 from guides.loading import load_library, split_front_matter
 from guides.problems import Problem
+from triage import loading as triage_loading
 from triage.checks import response_code_problems, tree_messages
 from triage.loading import get_tree
 
@@ -106,14 +108,23 @@ class _Scratch:
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="editor-draft-"))
-        weakref.finalize(self, shutil.rmtree, self.root, ignore_errors=True)
+        weakref.finalize(self, _forget, self.root)
+
+
+def _forget(root: Path) -> None:
+    """Remove a scratch folder and what the tree and codebook loaders keep of it by path."""
+    shutil.rmtree(root, ignore_errors=True)
+    for kept in (triage_loading._last_good, codes_content._last_good):
+        for path in [p for p in kept if root in p.parents]:
+            kept.pop(path, None)
 
 
 _scratch = threading.local()
 
 
 def _scratch_folder() -> Path:
-    # One folder per thread, reused: the tree's last-good memory is keyed by path and stays small.
+    # One folder per thread, reused while the thread lives (the tree's and codebook's last-good
+    # memories are keyed by path); _forget drops both with the folder.
     held = getattr(_scratch, "held", None)
     if held is None:
         held = _scratch.held = _Scratch()

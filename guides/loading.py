@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -149,8 +150,12 @@ _EXAMPLES_FORM = "字段 examples 应写成“锚点: [商户的说法, …]”�
 
 
 def example_key(text: str) -> str:
-    """How two phrasings count as the same: spaces aside."""
-    return "".join(text.split())
+    """How two phrasings count as the same: width, case, spaces and punctuation aside
+    (traditional and simplified characters too, in the tree's check: triage/loading.py)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def section_examples(meta: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -164,11 +169,21 @@ def section_examples(meta: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(found)
 
 
-def line_in_file(path: Path, text: str) -> int:
+def line_in_file(path: Path, text: str, *, anchor: bool = False) -> int:
+    """The front matter line of a phrasing (or, with ``anchor``, of that anchor's key)."""
     try:
-        return _text_line(split_front_matter(path.read_text(encoding="utf-8"))[0], text)
+        head = split_front_matter(path.read_text(encoding="utf-8"))[0]
     except (OSError, UnicodeDecodeError, ValueError):
         return 1
+    return anchor_line(head, text) if anchor else _text_line(head, text)
+
+
+def anchor_line(head: str, anchor: str) -> int:
+    """The front matter line of ``anchor:`` under ``examples:``."""
+    for i, line in enumerate(head.splitlines(), start=2):
+        if line.strip() == f"{anchor}:":
+            return i
+    return _field_line(head, "examples")
 
 
 def _text_line(head: str, text: str) -> int:
@@ -225,7 +240,7 @@ def load_guide(path: Path, problems: Problems, renders: RenderCache | None = Non
     unknown = [anchor for anchor, _ in examples if anchor not in anchors]
     for anchor in unknown:
         problems.add(
-            path, _text_line(head, f"{anchor}:"), f"examples 里的小节 #{anchor} 在这篇指南里不存在"
+            path, anchor_line(head, anchor), f"examples 里的小节 #{anchor} 在这篇指南里不存在"
         )
     if unknown:
         return None

@@ -162,7 +162,7 @@ def gap_rows(start: dt.date, end: dt.date, *, limit: int = 50) -> list[tuple[str
 class Said:
     text: str  # masked, as stored
     count: int
-    recognised: bool  # the reader already puts this outcome first for the text
+    recognised: bool  # the reader already puts this answer (outcome or section) first
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def _group(answer: Outcome | SectionExamples, said: list[Said], library: Library
         return SaidGroup(answer.id, answer.title, where, " " * 6, said)
     guide = library.guides.get(answer.guide)
     path = f"content/guides/{answer.guide}.md"
-    line = line_in_file(guide.path, f"{answer.anchor}:") if guide else 1
+    line = line_in_file(guide.path, answer.anchor, anchor=True) if guide else 1
     where = f"指南的一节，{path} 第 {line} 行 examples: 下的 {answer.anchor}"
     return SaidGroup(
         answer.label, f"{answer.guide_title} · {answer.section_title}", where, " " * 4, said

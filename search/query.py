@@ -369,7 +369,7 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
 def _exact_sections(hits: list[Hit], exact: dict[str, Hit]) -> list[Hit]:
     kept, replaced = [], set()
     for hit in hits:
-        if hit.kind != "outcome" and hit.guide_slug in exact:
+        if hit.kind in ("guide", "section") and hit.guide_slug in exact:
             if hit.guide_slug in replaced:
                 continue
             replaced.add(hit.guide_slug)

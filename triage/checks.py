@@ -23,9 +23,11 @@ IDENTIFIER = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z0-9]+)+(?![\w-])")
 
 
 def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
-    where = display_path(tree.source)
+    # A problem is about triage.yaml, or about a guide's section examples (its own path).
     messages = [
-        checks.Error(f"{where}:{problem.line}: {problem.message}", id="triage.E001")
+        checks.Error(
+            f"{display_path(problem.path)}:{problem.line}: {problem.message}", id="triage.E001"
+        )
         for problem in tree.problems
     ]
     # What the assistant says is published as much as a guide: no numbers or URLs there either.

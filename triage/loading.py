@@ -16,7 +16,7 @@ from typing import Any
 from guides import yaml_lines
 from guides.content import Guide, Library
 from guides.last_good import kept_or_built
-from guides.loading import line_in_file
+from guides.loading import example_key, line_in_file
 from guides.problems import Problem, display_path
 from guides.render_cache import render_folder
 from guides.yaml_lines import LineMapping, line_of
@@ -60,10 +60,22 @@ class _Builder:
         # guides' section examples first (their line is found only for a message).
         self.phrasings: dict[str, tuple[str, int]] = {}
         self.in_guides: dict[str, tuple[Guide, str]] = {}
+        self.first_texts: dict[str, str] = {}
         for guide in library.guides.values():
             for anchor, texts in guide.examples:
                 for text in texts:
-                    self.in_guides.setdefault(compact(text), (guide, anchor))
+                    other = self.in_guides.setdefault(compact(text), (guide, anchor))
+                    first = self.first_texts.setdefault(compact(text), text)
+                    # Alike only as search reads them (繁/简): guides/loading.py names the rest.
+                    if other != (guide, anchor) and example_key(first) != example_key(text):
+                        self.problems.append(
+                            Problem(
+                                guide.path,
+                                line_in_file(guide.path, text),
+                                f"examples 里的例句“{text}”和指南 {other[0].slug}#{other[1]} "
+                                "的一句读起来一样，一句话只能属于一个小节",
+                            )
+                        )
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.source, line, message))

@@ -121,7 +121,9 @@ def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]
     outcomes = understood.outcomes if found else ()
     # A message whose section an offered outcome leads to is answered by that outcome (it
     # also asks 解决了吗 and knows whom to call).
-    landing = {o.guide_url for o in outcomes}
+    landing = {o.guide_url for o in outcomes} | {
+        h.url for h in guides[:1] if understood.section_first
+    }
     screens = [hit for hit in screens if hit.url not in landing]
     # Nothing fits: the channels of the likeliest outcome, else whoever runs the terminal.
     likely = understood.outcomes[0].channels if understood.outcomes else ()

@@ -10,7 +10,7 @@ from guides import library as guides_library
 from guides import loading as guides_loading
 from guides.last_good import LAST_GOOD_NOTE
 from tests.factories import SITE_GUIDE as GUIDE
-from tests.factories import assert_site_serves, lenient_client, write_guide
+from tests.factories import VALID_BODY, assert_site_serves, lenient_client, write_guide
 
 pytestmark = pytest.mark.usefixtures("content_dir")
 
@@ -397,3 +397,23 @@ def test_an_example_in_two_guides_names_the_other(content_dir):
     [error] = [e for e in guides_library.get_library().errors if e.path == path]
     assert "也写在指南 one#faq-how-long" in error.message
     assert "锁了要等多久" in path.read_text(encoding="utf-8").splitlines()[error.line - 1]
+
+
+def test_phrasings_alike_but_for_punctuation_case_or_width_count_as_one(content_dir):
+    write_guide(content_dir, "one", examples={"faq-how-long": ["POS锁了怎么办？"]})
+    path = write_guide(content_dir, "two", examples={"faq-how-long": ["pos锁了怎么办"]})
+    [error] = [e for e in guides_library.get_library().errors if e.path == path]
+    assert "也写在指南 one#faq-how-long" in error.message
+
+
+def test_an_unknown_anchor_is_named_at_its_own_line_not_a_longer_one_ending_alike(content_dir):
+    body = VALID_BODY + "\n### 其他 {#other-water}\n内容。\n"
+    path = write_guide(
+        content_dir,
+        "bad-anchor",
+        body=body,
+        examples={"other-water": ["泡水了"], "water": ["进水了"]},
+    )
+    [error] = [e for e in guides_library.get_library().errors if e.path == path]
+    assert "#water" in error.message
+    assert path.read_text(encoding="utf-8").splitlines()[error.line - 1].strip() == "water:"

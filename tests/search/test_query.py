@@ -124,3 +124,23 @@ def test_the_merchants_own_word_outranks_its_synonym(tmp_path):
     index = make_index(tmp_path, synonym, literal, synonyms=(("刷卡", "插卡"),))
 
     assert slugs(search.search(index, "刷卡")) == ["literal", "synonym"]
+
+
+def test_a_section_the_reader_is_sure_of_takes_its_guides_section_place_but_no_code_cards():
+    from search.documents import Hit, Understood
+    from search.query import blend
+
+    def hit(url, slug, kind, score=1.0):
+        return Hit(url, slug, "t", "", "", score, kind)
+
+    card = hit("/codes/00/", "basic-troubleshooting", "code", 3.0)
+    printer = hit("/guides/basic-troubleshooting/#printer", "basic-troubleshooting", "section", 2.0)
+    other = hit("/guides/payment-methods/#faq", "payment-methods", "section", 1.0)
+    sure = hit(
+        "/guides/basic-troubleshooting/#faq-receipt-fades", "basic-troubleshooting", "section"
+    )
+    understood = Understood({"basic-troubleshooting": 0.8}, (sure,), exact=(sure,))
+    urls = [h.url for h in blend([card, printer, other], understood)]
+    assert sure.url in urls and printer.url not in urls
+    assert card.url in urls  # a code's card is no section of the guide: it stays
+    assert urls.index(sure.url) < urls.index(other.url)

@@ -329,3 +329,24 @@ def test_an_outcome_example_written_in_a_guide_section_too_names_the_guide_and_l
         and "basic-troubleshooting.md 的小节 #faq-receipt-fades" in found[0]
     )
     assert f"（第 {line} 行）" in found[0]
+
+
+def test_section_phrasings_alike_only_in_traditional_and_simplified_are_named(content_dir):
+    without_section_examples(content_dir)
+    add_section_examples(content_dir, "basic-troubleshooting", {"faq-water": ["機器進水了"]})
+    add_section_examples(content_dir, "fees-and-rates", {"faq-card-types": ["机器进水了"]})
+    write_tree(content_dir, EXAMPLES_TREE)
+    found = [m for m in (c.msg for c in triage_check()) if "读起来一样" in m]
+    assert len(found) == 1, found
+    # Named in the guide that repeats it, at its line.
+    repeated = (
+        "fees-and-rates"
+        if "basic-troubleshooting#faq-water" in found[0]
+        else "basic-troubleshooting"
+    )
+    path = content_dir / "guides" / f"{repeated}.md"
+    line = int(found[0].split(f"{repeated}.md:")[1].split(":")[0])
+    assert path.read_text(encoding="utf-8").splitlines()[line - 1].strip() in (
+        "- 机器进水了",
+        "- 機器進水了",
+    )
