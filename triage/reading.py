@@ -272,31 +272,27 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
     outcome_urls = library.derive("triage_outcome_urls", _outcome_urls)
     guides: dict[str, float] = defaultdict(float)
     urls: dict[str, float] = {}
-    landing: dict[str, tuple[Hit, float]] = {}  # guide -> its likeliest section, as a hit
+    # guide -> its likeliest answer (an outcome or a section) and that answer's probability;
+    # hits are built only for the few guides offered, not for every label of every query.
+    landing: dict[str, tuple[Outcome | SectionExamples, float]] = {}
     for label, probability in reading.probabilities.items():
         if (outcome := tree.outcomes.get(label)) is not None:
             if label not in outcome_urls or not outcome.guide_url:
                 continue
             urls[outcome_urls[label]] = probability
-            hit = _section_hit(
-                outcome.guide_url,
-                outcome.guide,
-                outcome.guide_title,
-                outcome.section_title,
-                outcome.summary,
-            )
+            answer: Outcome | SectionExamples = outcome
         elif (section := tree.sections.get(label)) is not None:
-            hit = section_hit(section)
+            answer = section
         else:
             continue
-        guides[hit.guide_slug] += probability
-        if probability > landing.get(hit.guide_slug, (None, 0.0))[1]:
-            landing[hit.guide_slug] = (hit, probability)
-    likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide_slug])
+        guides[answer.guide] += probability
+        if probability > landing.get(answer.guide, (None, 0.0))[1]:
+            landing[answer.guide] = (answer, probability)
+    likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide])
     hits = tuple(
-        replace(hit, score=guides[hit.guide_slug])
-        for hit, _ in likely[:GUIDES_OFFERED]
-        if guides[hit.guide_slug] >= GUIDE_FLOOR
+        replace(_landing_hit(answer), score=guides[answer.guide])
+        for answer, _ in likely[:GUIDES_OFFERED]
+        if guides[answer.guide] >= GUIDE_FLOOR
     )
     first = None
     if reading.kind == "safety":
@@ -320,6 +316,14 @@ def _outcome_urls(library: Library) -> dict[str, str]:
     """Each reachable outcome's assistant URL, once per tree (not a reverse() per query)."""
     tree = get_tree(library)
     return {o: state_url(path=route) for o, route in tree.routes.items() if o in tree.outcomes}
+
+
+def _landing_hit(answer: Outcome | SectionExamples) -> Hit:
+    if isinstance(answer, SectionExamples):
+        return section_hit(answer)
+    return _section_hit(
+        answer.guide_url, answer.guide, answer.guide_title, answer.section_title, answer.summary
+    )
 
 
 def section_hit(section: SectionExamples) -> Hit:
