@@ -22,7 +22,7 @@ from search.documents import (
     Field,
 )
 from search.sounds import Sounds, sounds_of
-from search.text import compact, is_stop, normalize, terms_of
+from search.text import CJK_RUN, RUNS, compact, is_stop, normalize, terms_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +187,11 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
     doc_rows: dict[str, tuple[array, array]] = {}
     frequency: Counter[str] = Counter()
     headings: set[str] = set()  # terms of titles and keywords: words, not chance neighbours
+    vocabulary: set[str] = set()  # the phrases of keywords and synonyms ("激活码")
     for unit, (title, keywords, summary) in enumerate(unit_text):
         title_terms, keyword_terms = terms_of(title), terms_of(keywords)
         headings.update(title_terms, keyword_terms)
+        vocabulary.update(run for run, _ in RUNS.findall(keywords) if run)
         weights = _combined(
             _field_weights(TITLE, title_terms, len(title), avg_title),
             _field_weights(KEYWORDS, keyword_terms, len(keywords), avg_keywords),
@@ -221,6 +223,9 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
 
     # IDF counts units (guides, outcomes), the things a merchant gets back, not sections.
     total = len(unit_text)
+    synonym_groups = _synonym_groups(synonyms)
+    for group in synonym_groups:
+        vocabulary.update(m for m in group.members if CJK_RUN.fullmatch(m))
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
 
     return Index(
@@ -232,8 +237,8 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
         doc_postings=_narrowed(doc_rows, len(documents)),
         idf=idf,
         unit_phrase_text=tuple("".join(t).replace(" ", "") for t in unit_text),
-        synonyms=_synonym_groups(synonyms),
-        sounds=sounds_of(frequency, headings),
+        synonyms=synonym_groups,
+        sounds=sounds_of(frequency, headings, vocabulary),
     )
 
 

@@ -26,7 +26,14 @@ from search.documents import (
 )
 from search.index import Index
 from search.snippets import highlight
-from search.sounds import HOMOPHONE_WEIGHT, PINYIN_MAX_LETTERS, from_pinyin, homophone, toneless
+from search.sounds import (
+    HOMOPHONE_WEIGHT,
+    PINYIN_MAX_LETTERS,
+    from_initials,
+    from_pinyin,
+    homophone,
+    toneless,
+)
 from search.text import (
     CJK_RUN,
     MAX_QUERY_CHARS,
@@ -70,6 +77,14 @@ def _pinyin_word(word: str, index: Index) -> str:
     return letters if letters.isascii() and letters.isalpha() else ""
 
 
+def _word_of_letters(index: Index, word: str, *, alone: bool) -> str | None:
+    """One word's Chinese: its syllables ("qiandao"; a lone word's were tried already) or
+    its initials ("zgmm")."""
+    return (None if alone else from_pinyin(index.sounds, [word])) or from_initials(
+        index.sounds, word
+    )
+
+
 def _read_pinyin(index: Index, text: str) -> str:
     """``text`` with each stretch of pinyin words replaced by the Chinese it most likely spells."""
     pieces: list[str] = []
@@ -81,11 +96,11 @@ def _read_pinyin(index: Index, text: str) -> str:
         chinese = from_pinyin(index.sounds, [w for *_, w in stretch]) if stretch else None
         if chinese is not None:
             spans = [(stretch[0][0], stretch[-1][1], chinese)]
-        else:  # read word by word ("pos qiandao" where "pos" is not a guide's word)
+        else:  # word by word ("pos qiandao" where "pos" is no guide's word), or initials ("zgmm")
             spans = [
                 (start, end, chinese)
-                for start, end, word in (stretch if len(stretch) > 1 else ())
-                if (chinese := from_pinyin(index.sounds, [word]))
+                for start, end, word in stretch
+                if (chinese := _word_of_letters(index, word, alone=len(stretch) == 1))
             ]
         for start, end, chinese in spans:
             pieces.append(text[position:start])

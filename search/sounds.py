@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from search.text import CJK_CHAR, SYLLABLE
+from search.text import CJK_CHAR, STOP_CHARS, SYLLABLE
 
 # Pinyin and homophones: a pair of characters no unit holds costs this much on a reading's
 # path (a pair some unit holds earns log(1 + units)); a character the merchant typed is kept
@@ -40,6 +40,14 @@ PINYIN_BEAM = 8  # paths kept per position
 PINYIN_MAX_LETTERS = 48
 MAX_SYLLABLE = 6  # "zhuang", "shuang"
 HOMOPHONE_MAX_CHARS = 16
+# Pinyin initials ("zgmm" for 主管密码, "jhm" for 激活码): a word of this many letters may be
+# the first letters of words some title or keyword uses.
+INITIALS_MIN_LETTERS = 3
+INITIALS_PIECE_LETTERS = 2  # one phrase of a longer stretch ("qd" of "qdsb")
+INITIALS_MAX_LETTERS = 8
+INITIALS_MAX_PIECES = 3
+NEGATIONS = frozenset("不没别未")
+INITIALS_CANDIDATES = 4  # phrases tried per stretch of letters, most used first
 # Characters only Cantonese writing uses: a run with one is deliberate dialect ("部机冇反应"),
 # whose unknown pairs are no slip; synonyms.yaml maps its words instead.
 CANTONESE_CHARS = frozenset("唔冇咗嘅佢喺啲乜咁嘢俾畀睇攞揾嚟哋咩嗰噉")
@@ -60,6 +68,9 @@ class Sounds:
     candidates: dict[str, tuple[str, ...]]  # syllable -> characters, most used first
     units: dict[str, int]  # Chinese term -> units that hold it
     words: frozenset[str]  # Chinese pairs of titles, keywords and section titles
+    # "jhm" -> (phrase, units holding it) of keywords and synonyms with these initials, most used
+    # first
+    initials: dict[str, tuple[tuple[str, int], ...]]
 
 
 _pinyin_dict: dict[int, str] | None = None
@@ -94,7 +105,9 @@ def _is_chinese(text: str) -> bool:
     return bool(text) and CJK_CHAR.fullmatch(text[0]) is not None
 
 
-def sounds_of(frequency: Counter[str], headings: Iterable[str]) -> Sounds:
+def sounds_of(
+    frequency: Counter[str], headings: Iterable[str], vocabulary: Iterable[str]
+) -> Sounds:
     units = {t: n for t, n in frequency.items() if _is_chinese(t)}
     use: Counter[str] = Counter()
     for term, n in units.items():
@@ -111,7 +124,30 @@ def sounds_of(frequency: Counter[str], headings: Iterable[str]) -> Sounds:
                 by_syllable[syllable].append(ch)
     candidates = {s: tuple(chars[:PINYIN_CANDIDATES]) for s, chars in by_syllable.items()}
     words = frozenset(t for t in headings if len(t) == 2 and t in units)
-    return Sounds(readings=readings, candidates=candidates, units=units, words=words)
+    by_initials: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    # The phrases, and the words of titles inside them ("失败" of "签到失败"; not "的卡", "收不").
+    phrases = set(vocabulary)
+    phrases.update(
+        a + b
+        for phrase in vocabulary
+        for a, b in itertools.pairwise(phrase)
+        if a + b in words and not (STOP_CHARS | NEGATIONS).intersection(a + b)
+    )
+    for phrase in sorted(phrases):
+        # By each character's usual sound: "提示" is "ts", never "ds".
+        sounds_of_phrase = [readings.get(ch, ("",))[0] for ch in phrase]
+        if len(phrase) >= INITIALS_PIECE_LETTERS and all(sounds_of_phrase):
+            # How much the site uses the phrase: the units holding its rarest pair ("fl": 费率
+            # is all over the guides, 封了 in a few).
+            uses = min(units.get(a + b, 0) for a, b in itertools.pairwise(phrase))
+            by_initials["".join(s[0] for s in sounds_of_phrase)].append((phrase, uses))
+    initials = {
+        key: tuple(sorted(found, key=lambda kv: (-kv[1], kv[0])))
+        for key, found in by_initials.items()
+    }
+    return Sounds(
+        readings=readings, candidates=candidates, units=units, words=words, initials=initials
+    )
 
 
 def _readings_in(table: dict[int, str], ch: str) -> tuple[str, ...]:
@@ -213,6 +249,35 @@ def from_pinyin(sounds: Sounds, words: list[str]) -> str | None:
     if len(chinese) < 2 or known * 2 < len(chinese) - 1:
         return None
     return chinese
+
+
+def from_initials(sounds: Sounds, letters: str) -> str | None:
+    """Chinese for pinyin initials ("zgmm" 主管密码, "jhm" 激活码, "qdsb" 签到失败), or None.
+
+    Only the site's own vocabulary is read this way, the keywords and synonyms editors wrote,
+    by each character's usual sound: the letters are one such phrase, or two or three in a row
+    ("czymmwl": 操作员密码 and 忘了), fewer pieces first, then pieces that follow on from each
+    other as the guides write them (主管密码 and 忘了, not 正规 and 密码忘了), then the phrases
+    more units use. Two letters alone are too many things ("wx": 微信 or 无效) and stay as typed.
+    Letters that spell nothing of the site's ("mcc", "tmd") stay as typed.
+    """
+    if not INITIALS_MIN_LETTERS <= len(letters) <= INITIALS_MAX_LETTERS:
+        return None
+    table, units = sounds.initials, sounds.units
+    # stop -> (pieces, -pieces that follow on as the guides write them, -uses, text)
+    best: dict[int, tuple[int, int, int, str]] = {0: (0, 0, 0, "")}
+    for start in range(len(letters)):
+        if start not in best or best[start][0] >= INITIALS_MAX_PIECES:
+            continue
+        pieces, joined, uses, text = best[start]
+        for stop in range(start + INITIALS_PIECE_LETTERS, len(letters) + 1):
+            for phrase, count in table.get(letters[start:stop], ())[:INITIALS_CANDIDATES]:
+                follows = bool(text) and bool(units.get(text[-1] + phrase[0]))
+                candidate = (pieces + 1, joined - follows, uses - count, text + phrase)
+                if stop not in best or candidate < best[stop]:
+                    best[stop] = candidate
+    found = best.get(len(letters))
+    return found[3] if found else None
 
 
 def _near_syllables(syllable: str) -> list[str]:

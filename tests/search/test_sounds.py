@@ -84,6 +84,46 @@ def test_latin_words_that_are_not_pinyin_or_are_the_guides_own_stay_as_typed(sou
     assert search.search_with_hint(sounding_index, "wifi").suggestion == ""
 
 
+SUPERVISOR = guide(
+    "supervisor",
+    "主管密码忘记了",
+    ("找回", "主管密码忘记了，带证件联系服务商。"),
+    keywords=("主管密码", "忘记", "激活码无效"),
+)
+
+
+@pytest.fixture
+def initials_index(tmp_path) -> search.Index:
+    return make_index(tmp_path, SUPERVISOR, SIGN_IN, ACTIVATE, LOCKED, PASSWORD, NETWORK, PRINTER)
+
+
+@pytest.mark.parametrize(
+    ("query", "read"),
+    [
+        ("zgmm", "主管密码"),  # a keyword
+        ("zgmmwj", "主管密码忘记"),  # two keywords in a row
+        ("mmwjzgmm", "密码忘记主管密码"),  # three
+        ("zgmm jhmwx", "主管密码 激活码无效"),  # each word alone
+        ("jhwx", "激活无效"),  # a title's words inside a keyword ("激活码无效")
+        ("jhmwx没反应", "激活码无效没反应"),
+    ],
+)
+def test_pinyin_initials_read_as_the_sites_own_phrases(initials_index, query, read):
+    assert search.parse_query(initials_index, query).text == read.replace(" ", "")
+
+
+def test_pinyin_initials_find_the_guide(initials_index):
+    assert slugs(search.search(initials_index, "zgmm"))[:1] == ["supervisor"]
+
+
+@pytest.mark.parametrize("query", ["mm", "qd", "xkcd", "tmd", "wifi"])
+def test_two_letters_and_letters_that_spell_nothing_of_the_sites_stay_as_typed(
+    initials_index, query
+):
+    # Two letters are too many things ("mm": 密码, 买卖); "xkcd" spells no keyword.
+    assert search.parse_query(initials_index, query).text == query
+
+
 @pytest.mark.parametrize(
     ("query", "meant", "expected"),
     [("签道", "签到", "sign-in"), ("锁主了", "锁住了", "locked"), ("激话", "激活", "activate")],
