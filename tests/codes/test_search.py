@@ -169,5 +169,6 @@ def test_each_card_is_one_document_that_names_a_guide_when_it_has_one():
     assert len(documents) == len(book.entries)
     by_url = {d.url: d for d in documents}
     assert by_url["/codes/A0/"].guide_slug == "sign-in-after-power-off"
-    assert by_url["/codes/91/"].guide_slug == ""  # a card without links
+    assert by_url["/codes/91/"].guide_slug == "basic-troubleshooting"
+    assert by_url["/codes/92/"].guide_slug == ""  # a card without links
     assert {d.kind for d in documents} == {"code"}
