@@ -82,6 +82,23 @@ def score(results: list[Ranked]) -> tuple[float, float, int]:
     return first / max(1, len(results)), top3 / max(1, len(results)), len(results)
 
 
+def misses(results: list[Ranked]) -> str:
+    """What kind of wrong each miss is: counts only, so a held-out file's lines stay unread."""
+    nothing = answered = lower = absent = 0
+    for ranked, answers in results:
+        if answers == {"none"}:
+            answered += bool(ranked)
+        elif not ranked:
+            nothing += 1
+        elif ranked[0] not in answers:
+            lower += bool(answers & set(ranked[:3]))
+            absent += not answers & set(ranked[:3])
+    return (
+        f"  misses: {nothing} found nothing, {answered} off-topic given answers, "
+        f"{lower} right in 2nd or 3rd place, {absent} right not in the top 3"
+    )
+
+
 def line(name: str, figures: tuple[float, float, int]) -> str:
     first, top3, count = figures
     return f"{name:<38} right first {first:6.1%}   top 3 {top3:6.1%}   ({count} lines)"
@@ -345,6 +362,7 @@ def main() -> None:
         held = rows(labels)
         ranked = [(outcome_ranking(library, t, by="guide"), a) for t, a in held]
         print(line("held out (assistant-labels.tsv, guide)", score(ranked)))
+        print(misses(ranked))
 
     print("== safety first ==")
     if SAFETY_LIST.exists():
@@ -372,6 +390,7 @@ def main() -> None:
         held = rows(labels)
         ranked = [(guide_ranking(library, index, t), a) for t, a in held]
         print(line("held out (search-labels.tsv)", score(ranked)))
+        print(misses(ranked))
         strict = [(guide_ranking(library, index, t, cards_as_guides=False), a) for t, a in held]
         print(line("  the same, a code's card no guide", score(strict)))
     if not args.no_photos:
