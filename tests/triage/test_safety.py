@@ -22,6 +22,20 @@ from triage.safety import danger
         ("从来没申请过 家里寄来一台pos机", "other-scam"),
         ("来了个人挂着工牌 说给机器换芯片 已经拿到后面去了", "change-replace-terminal"),
         ("银联检查带走机器", "change-replace-terminal"),
+        ("主管密码给技术员了", "other-scammed"),
+        ("交了199升级 钱没了", "other-scammed"),
+        ("让我把登录密码和收到的码都发他 我发了", "other-scammed"),
+        ("绑定手机号被换了", "scam-card-changed"),
+        ("改绑手机不是我操作", "scam-card-changed"),
+        ("降费率先交398", "other-scam"),
+        ("说交了就能降费率 真的吗", "other-scam"),  # not paid yet: not "already scammed"
+        ("代理说交三百押金可以0.38终身不涨", "other-scam"),
+        ("银行卡密码 技术员问", "other-scam"),
+        ("解冻要交钱吗", "limits-scams"),
+        ("说交一千块升级成vip额度", "limits-scams"),
+        ("他发了个链接让我填卡号密码", "scam-remote-app"),
+        ("巡检员把我的码牌揭下来换成新版的", "scam-qr-swapped"),
+        ("电源适配器插上就咔咔响 还闪了一下", "power-danger"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -37,6 +51,9 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "机器年检",
         "退货的钱少了",
         "不是骗子，是正经调单",  # ruled out
+        "解冻顾客的押金",  # a pre-authorisation
+        "绑定手机号换了怎么改",
+        "主管密码给收银员用安全吗",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
