@@ -55,8 +55,10 @@ from search.text import (
 READER_SHARE = 0.7
 BLEND_POOL = 20
 # The reader's "off topic" empties the results when it is sure, or when most of the words are
-# unknown to the site too.
-OFF_TOPIC_SURE = 0.5
+# unknown to the site too. Across blind writers (3,323 queries, each third tested on a model
+# without its lines): right first 94.3% at 0.5 and 0.45, 94.4% at 0.4 and 0.35, 94.3% at 0.3;
+# top 3 98.0% at 0.5, 98.1% below.
+OFF_TOPIC_SURE = 0.4
 OFF_TOPIC_KNOWN_SHARE = 0.5
 
 
