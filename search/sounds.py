@@ -15,7 +15,10 @@ from search.text import CJK_CHAR, STOP_CHARS, SYLLABLE
 # path (a pair some unit holds earns log(1 + units)); a character the merchant typed is kept
 # unless a reading with it is clearly worse; corrected terms weigh less than typed ones.
 MISSING_PAIR = -2.0
-CHARACTER_PRIOR = 0.0
+# Typed pinyin is cut into as few syllables as it allows, as a phone keyboard cuts it
+# ("dianchi" is dian-chi 电池, never di-an-chi 的按池, however common 的按 is); the pairs choose
+# between cuts of the same length ("fangan": 方案 or 反感) and the characters.
+PINYIN_SYLLABLE_COST = 20.0
 KEEP_TYPED = 1.0
 HEADING_PAIR_BONUS = 1.5  # a pair that is a word of some title or keyword
 HOMOPHONE_WEIGHT = 0.6
@@ -222,22 +225,32 @@ def _best_path(sounds: Sounds, slots: list[list[tuple[int, int, str, float]]], e
 def from_pinyin(sounds: Sounds, words: list[str]) -> str | None:
     """Chinese for pinyin words ("mima", "wangle"), or None when they do not read as pinyin.
 
-    A word may hold several syllables ("caozuoyuan"); no syllable crosses a space. Work is
+    A word may hold several syllables ("caozuoyuan"); no syllable crosses a space, and a word
+    that is a syllable is read as one ("ji dian" 几点, never 己的按). Work is
     bounded by PINYIN_MAX_LETTERS, syllable length and the beam, never exponential.
     """
     letters = "".join(words)
     if len(letters) > PINYIN_MAX_LETTERS:
         return None
     breaks = set()
+    whole: dict[int, int] = {}  # start -> end of a word that is one syllable ("dian", not 的按)
     offset = 0
     for word in words:
+        if word in sounds.candidates:
+            whole[offset] = offset + len(word)
         offset += len(word)
         breaks.add(offset)
+    inside = {p for start, end in whole.items() for p in range(start + 1, end)}
     slots: list[list[tuple[int, int, str, float]]] = [[] for _ in letters]
     for start in range(len(letters)):
-        for stop in range(start + 1, min(len(letters), start + MAX_SYLLABLE) + 1):
+        if start in inside:
+            continue
+        stops = (whole[start],) if start in whole else range(start + 1, len(letters) + 1)
+        for stop in stops:
+            if stop - start > MAX_SYLLABLE:
+                break
             for ch in sounds.candidates.get(letters[start:stop], ()):
-                slots[start].append((start, stop, ch, CHARACTER_PRIOR))
+                slots[start].append((start, stop, ch, -PINYIN_SYLLABLE_COST))
             if stop in breaks:
                 break
     found = _best_path(sounds, slots, len(letters))

@@ -77,6 +77,20 @@ def test_pinyin_is_read_as_the_chinese_the_guides_use(sounding_index):
     assert search.parse_query(sounding_index, "qian dao").text == "签到"
 
 
+def test_a_sentence_typed_a_syllable_a_word_is_read_word_by_word(sounding_index):
+    # As a whole it reads as nothing the guides say; its words that do are still read.
+    assert search.parse_query(sounding_index, "qian dao hen man a").text.startswith("签到")
+
+
+@pytest.mark.parametrize(
+    ("query", "read"),
+    [("dianchi", "电池"), ("dianchi buchong", "电池补充"), ("xianshi", "显示")],
+)
+def test_pinyin_is_cut_into_as_few_syllables_as_it_allows(shipped_index, query, read):
+    # "dianchi" is dian-chi, never di-an-chi (的按池), however often the guides say 的按钮.
+    assert search.parse_query(shipped_index, query).text == read
+
+
 def test_latin_words_that_are_not_pinyin_or_are_the_guides_own_stay_as_typed(sounding_index):
     # "wifi" is a word of the guides; "xyz" and "pos" spell no syllables the index holds.
     for query in ("wifi", "xyz", "pos", "e01"):
