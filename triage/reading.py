@@ -184,7 +184,7 @@ def decide(tree: Tree, probabilities: dict[str, float], *, danger: str = "") -> 
         ((tree.outcomes[label], p) for label, p in probabilities.items() if label in tree.outcomes),
         key=lambda pair: (-pair[1], pair[0].id),
     )
-    safe = _safety_first(tree, ranked, danger)
+    safe = _safety_first(tree, ranked, danger, off_topic)
     if safe is not None:
         first, warning = safe
         rest = [pair for pair in ranked if pair[0].id != first[0].id]
@@ -212,9 +212,11 @@ def decide(tree: Tree, probabilities: dict[str, float], *, danger: str = "") -> 
 
 
 def _safety_first(
-    tree: Tree, ranked: list[tuple[Outcome, float]], danger: str
+    tree: Tree, ranked: list[tuple[Outcome, float]], danger: str, off_topic: float
 ) -> tuple[tuple[Outcome, float], str] | None:
-    """The safety answer to put first and its warning, or None."""
+    """The safety answer to put first and its warning, or None. A danger signal always names
+    one; the model's safety outcomes only when they are likelier than "about something else"
+    ("火星探测器" has the sparks of "冒火星" in it, and is still no charger on fire)."""
     if danger in tree.outcomes and danger in tree.routes:
         signalled = tree.outcomes[danger]
         if ranked:
@@ -227,7 +229,8 @@ def _safety_first(
     # Safety answers among the best few, likely enough together ("scam" and "already
     # scammed" splitting the vote): the likeliest of them first.
     warned = [(o, p) for o, p in ranked[:SHOWN] if o.warning]
-    if warned and sum(p for _, p in warned) >= SAFETY_FLOOR:
+    likely = sum(p for _, p in warned)
+    if warned and likely >= SAFETY_FLOOR and likely > off_topic:
         return warned[0], warned[0][0].warning
     return None
 
