@@ -85,10 +85,9 @@ def _pinyin_word(word: str, index: Index) -> str:
 
 
 def _word_of_letters(index: Index, word: str, *, alone: bool) -> str | None:
-    """One word's Chinese: its syllables ("qiandao"; a lone word's were tried already, and one
-    syllable is no word: "dian" is not 的按) or its initials ("zgmm")."""
-    syllables = not alone and word not in index.sounds.candidates
-    return (from_pinyin(index.sounds, [word]) if syllables else None) or from_initials(
+    """One word's Chinese: its syllables ("qiandao"; a lone word's were tried already) or its
+    initials ("zgmm")."""
+    return (None if alone else from_pinyin(index.sounds, [word])) or from_initials(
         index.sounds, word
     )
 

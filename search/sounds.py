@@ -59,7 +59,7 @@ CANTONESE_CHARS = frozenset("唔冇咗嘅佢喺啲乜咁嘢俾畀睇攞揾嚟哋
 
 @dataclass(frozen=True, slots=True)
 class Sounds:
-    """What the index's Chinese sounds like, to read pinyin and catch homophone slips.
+    """What the index's Chinese sounds like, to read pinyin and initials and catch slips.
 
     Built at index time from pypinyin's own dictionary, for the characters the index uses:
     a typed syllable can only mean a character that some guide contains, and the guide text
@@ -225,30 +225,21 @@ def _best_path(sounds: Sounds, slots: list[list[tuple[int, int, str, float]]], e
 def from_pinyin(sounds: Sounds, words: list[str]) -> str | None:
     """Chinese for pinyin words ("mima", "wangle"), or None when they do not read as pinyin.
 
-    A word may hold several syllables ("caozuoyuan"); no syllable crosses a space, and a word
-    that is a syllable is read as one ("ji dian" 几点, never 己的按). Work is
+    A word may hold several syllables ("caozuoyuan"), as few as it allows (PINYIN_SYLLABLE_COST:
+    "dian" is one, never 的按); no syllable crosses a space. Work is
     bounded by PINYIN_MAX_LETTERS, syllable length and the beam, never exponential.
     """
     letters = "".join(words)
     if len(letters) > PINYIN_MAX_LETTERS:
         return None
     breaks = set()
-    whole: dict[int, int] = {}  # start -> end of a word that is one syllable ("dian", not 的按)
     offset = 0
     for word in words:
-        if word in sounds.candidates:
-            whole[offset] = offset + len(word)
         offset += len(word)
         breaks.add(offset)
-    inside = {p for start, end in whole.items() for p in range(start + 1, end)}
     slots: list[list[tuple[int, int, str, float]]] = [[] for _ in letters]
     for start in range(len(letters)):
-        if start in inside:
-            continue
-        stops = (whole[start],) if start in whole else range(start + 1, len(letters) + 1)
-        for stop in stops:
-            if stop - start > MAX_SYLLABLE:
-                break
+        for stop in range(start + 1, min(len(letters), start + MAX_SYLLABLE) + 1):
             for ch in sounds.candidates.get(letters[start:stop], ()):
                 slots[start].append((start, stop, ch, -PINYIN_SYLLABLE_COST))
             if stop in breaks:
