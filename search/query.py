@@ -48,6 +48,7 @@ from search.text import (
 # --- querying ----------------------------------------------------------------------------
 
 PINYIN_WINDOW = 4  # words read together when a whole stretch of pinyin reads as nothing
+PINYIN_WINDOW_READS = 40  # readings tried in such a stretch: a paragraph of pinyin stays cheap
 
 # How much the registered reader's probabilities count against BM25 (both scaled to 0..1),
 # and how many BM25 hits are blended; chosen on blind writers' lines, never the held-out ones:
@@ -97,15 +98,17 @@ def _pinyin_spans(index: Index, stretch: list[tuple[int, int, str]]) -> list[tup
 
     The whole stretch first; when it reads as nothing the guides say (a sentence typed a
     syllable a word), the longest runs of up to PINYIN_WINDOW words that do, left to right,
-    and the rest stays as typed.
+    and the rest stays as typed (so does whatever is left after PINYIN_WINDOW_READS tries).
     """
     chinese = from_pinyin(index.sounds, [w for *_, w in stretch])
     if chinese is not None:
         return [(stretch[0][0], stretch[-1][1], chinese)]
     spans = []
     start = 0
-    while start < len(stretch):
+    reads = PINYIN_WINDOW_READS
+    while start < len(stretch) and reads > 0:
         for stop in range(min(len(stretch), start + PINYIN_WINDOW), start, -1):
+            reads -= 1
             if stop - start == 1:
                 chinese = _word_of_letters(index, stretch[start][2], alone=len(stretch) == 1)
             elif stop - start < len(stretch):
