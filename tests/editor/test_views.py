@@ -260,9 +260,9 @@ def test_an_unknown_slug_or_file_is_404(editor_client):
     )
 
 
-def test_a_6_mb_text_is_refused(editor_client, content_dir):
+def test_an_8_mb_text_is_refused(editor_client, content_dir):
     before = _text(content_dir)
-    response = _post(editor_client, before + "锁" * 700_000, files.digest(before))
+    response = _post(editor_client, before + "锁" * 900_000, files.digest(before))
     assert response.status_code == 413
     assert "内容太长" in response.content.decode()
     assert _text(content_dir) == before
