@@ -353,6 +353,6 @@ def test_the_editor_can_post_the_whole_tree_through_nginx_and_no_more():
     with stack() as (base, _app, _):
         passed = get(base, "/staff/content/files/triage.yaml/", method="POST", body=body, **form)
         assert passed.status != 413  # Django answers it (not signed in), not nginx
-        huge = b"text=" + b"a" * (7 * 1024 * 1024)
+        huge = b"text=" + b"a" * (9 * 1024 * 1024)
         refused = get(base, "/staff/content/files/triage.yaml/", method="POST", body=huge, **form)
         assert refused.status == 413
