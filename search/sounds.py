@@ -49,7 +49,8 @@ INITIALS_MIN_LETTERS = 3
 INITIALS_PIECE_LETTERS = 2  # one phrase of a longer stretch ("qd" of "qdsb")
 INITIALS_MAX_LETTERS = 8
 INITIALS_MAX_PIECES = 3
-NEGATIONS = frozenset("不没别未")
+# Characters no initials' word is made of: particles and pronouns, and negations ("收不").
+NOT_IN_INITIALS_WORDS = STOP_CHARS | frozenset("不没别未")
 INITIALS_CANDIDATES = 4  # phrases tried per stretch of letters, most used first
 # Characters only Cantonese writing uses: a run with one is deliberate dialect ("部机冇反应"),
 # whose unknown pairs are no slip; synonyms.yaml maps its words instead.
@@ -134,7 +135,7 @@ def sounds_of(
         a + b
         for phrase in vocabulary
         for a, b in itertools.pairwise(phrase)
-        if a + b in words and not (STOP_CHARS | NEGATIONS).intersection(a + b)
+        if a + b in words and not NOT_IN_INITIALS_WORDS.intersection(a + b)
     )
     for phrase in sorted(phrases):
         # By each character's usual sound: "提示" is "ts", never "ds".

@@ -59,20 +59,19 @@ class _Builder:
         # Normalised phrasing -> (where it is written, line): one phrasing, one meaning. The
         # guides' section examples first (their line is found only for a message).
         self.phrasings: dict[str, tuple[str, int]] = {}
-        self.in_guides: dict[str, tuple[Guide, str]] = {}
-        self.first_texts: dict[str, str] = {}
+        # compact(text) -> the guide, anchor and text that claimed it first
+        self.in_guides: dict[str, tuple[Guide, str, str]] = {}
         for guide in library.guides.values():
             for anchor, texts in guide.examples:
                 for text in texts:
-                    other = self.in_guides.setdefault(compact(text), (guide, anchor))
-                    first = self.first_texts.setdefault(compact(text), text)
+                    first = self.in_guides.setdefault(compact(text), (guide, anchor, text))
                     # Alike only as search reads them (繁/简): guides/loading.py names the rest.
-                    if other != (guide, anchor) and example_key(first) != example_key(text):
+                    if first[:2] != (guide, anchor) and example_key(first[2]) != example_key(text):
                         self.problems.append(
                             Problem(
                                 guide.path,
                                 line_in_file(guide.path, text),
-                                f"examples 里的例句“{text}”和指南 {other[0].slug}#{other[1]} "
+                                f"examples 里的例句“{text}”和指南 {first[0].slug}#{first[1]} "
                                 "的一句读起来一样，一句话只能属于一个小节",
                             )
                         )
@@ -243,7 +242,7 @@ class _Builder:
                 continue
             key_text = compact(text)
             if key_text in self.in_guides:
-                guide, anchor = self.in_guides[key_text]
+                guide, anchor, _ = self.in_guides[key_text]
                 self.problem(
                     line,
                     f"{where}：例句“{text}”也写在指南 {display_path(guide.path)} 的小节 #{anchor}"

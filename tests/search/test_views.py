@@ -22,6 +22,14 @@ def test_full_page_links_results_to_the_best_section(client):
     assert set(response.headers["Vary"].replace(" ", "").split(",")) >= {"HX-Request", "HX-Target"}
 
 
+def test_pinyin_initials_land_on_the_answer_and_say_what_they_were_read_as(client):
+    # What a merchant in a hurry types for 主管密码: the section first, the reading offered.
+    html = client.get("/search/", {"q": "zgmm"}).content.decode()
+    first = re.search(r'<a [^>]*href="(/guides/[^"]+)"', html.split('id="search-results"')[1])
+    assert first.group(1) == "/guides/forgotten-operator-password/#supervisor-password-forgotten"
+    assert re.search(r'<p class="suggestion">您是不是要找：<a [^>]*>主管密码</a>', html)
+
+
 def test_htmx_request_gets_only_the_results_fragment(client):
     response = client.get("/search/", {"q": "机器锁住了"}, headers=HX)
     html = response.content.decode()
