@@ -14,8 +14,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CONTENT_CHECK_SECONDS = 0
-# Renders are not kept between test processes (tests/guides/test_content.py turns it on).
-CONTENT_CACHE_DIR = ""
+# Renders and parsed trees are kept for the whole run (and the next), as a deployed site keeps
+# them between its processes: a test on a copy of the shipped content reads them back instead
+# of rendering every guide again (2 s a test). Tests of the keeping itself point it elsewhere.
+CONTENT_CACHE_DIR = str(BASE_DIR / "var" / "test-content")  # noqa: F405
 # Nothing written into the repository: the search index stays in memory (tests/search/
 # test_store.py points it at a temporary folder where the file is tested).
 SEARCH_INDEX_DIR = ""
