@@ -303,7 +303,8 @@ def homophone(sounds: Sounds, run: str) -> str | None:
     """The run with slipped characters replaced ("签道" → "签到"), or None when it reads fine.
 
     A replaced character must make a word of some title or keyword with a neighbour the
-    merchant typed, and at most a third of the run changes: dialect words and real gaps
+    merchant typed, on either side ("锁定" of "刷卡机所定"; a particle is no such neighbour:
+    "纸怎么装" stays), and at most a third of the run changes: dialect words and real gaps
     ("冒烟") have unknown pairs too, and must not be "corrected" into something else.
     """
     if not 2 <= len(run) <= HOMOPHONE_MAX_CHARS or not CANTONESE_CHARS.isdisjoint(run):
@@ -331,10 +332,16 @@ def homophone(sounds: Sounds, run: str) -> str | None:
     changed = [i for i, (a, b) in enumerate(zip(run, corrected, strict=True)) if a != b]
     if len(changed) > max(1, len(run) // 3):
         return None
-    for i in changed:
-        anchored = (i > 0 and run[i - 1] == corrected[i - 1] and corrected[i - 1 : i + 1]) or (
-            i + 1 < len(run) and run[i + 1] == corrected[i + 1] and corrected[i : i + 2]
-        )
-        if not anchored or anchored not in sounds.words:
-            return None
+    if not all(_anchored(sounds, run, corrected, i) for i in changed):
+        return None
     return corrected
+
+
+def _anchored(sounds: Sounds, run: str, corrected: str, i: int) -> bool:
+    """The replacement at ``i`` makes a word with a neighbour the merchant typed as such."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(run) and run[j] == corrected[j] and run[j] not in STOP_CHARS:
+            pair = corrected[min(i, j)] + corrected[max(i, j)]
+            if pair in sounds.words:
+                return True
+    return False

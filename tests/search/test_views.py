@@ -149,3 +149,12 @@ def test_the_results_page_and_the_api_offer_the_correction(client):
     assert api["suggestion"] == "签到"
     assert api["results"][0]["slug"] == "sign-in-after-power-off"
     assert "您是不是要找" not in client.get("/search/", {"q": "签到"}).content.decode()
+
+
+def test_a_slip_is_read_by_the_word_it_makes_on_either_side(client):
+    # "所定" makes no word with "机" before it, and "锁定" with "定" after it: 刷卡机锁定.
+    api = client.get("/api/search", {"q": "刷卡机所定"}).json()
+    assert api["suggestion"] == "刷卡机锁定"
+    assert api["results"][0]["slug"] == "unlock-locked-terminal"
+    # A particle makes no word: "纸" is as meant, and is not read as "知" of "不知怎么办".
+    assert client.get("/api/search", {"q": "纸怎么装"}).json()["suggestion"] == ""
