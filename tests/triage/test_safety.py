@@ -36,6 +36,10 @@ from triage.safety import danger
         ("他发了个链接让我填卡号密码", "scam-remote-app"),
         ("巡检员把我的码牌揭下来换成新版的", "scam-qr-swapped"),
         ("电源适配器插上就咔咔响 还闪了一下", "power-danger"),
+        ("机器年审不然冻结", "other-scam"),
+        ("电话说要注销商户", "other-scam"),
+        ("拿好几张卡轮流刷 都不过", "scam-lend-terminal"),
+        ("手机丢了 收款app还登着", "lost-stop-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -54,6 +58,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "解冻顾客的押金",  # a pre-authorisation
         "绑定手机号换了怎么改",
         "主管密码给收银员用安全吗",
+        "我打电话说要注销商户 要多久",  # the merchant's own call
+        "手机丢了 新手机怎么登app",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
