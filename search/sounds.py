@@ -119,14 +119,22 @@ def sounds_of(
             use[ch] += n
     table = _pypinyin_readings()
     readings: dict[str, tuple[str, ...]] = {}
-    by_syllable: dict[str, list[str]] = defaultdict(list)
+    # A syllable's characters: those it is the usual sound of first, then those it is a rarer
+    # sound of ("yu" is 语 before 或, whose usual sound is "huo"), each by how much the site
+    # uses them.
+    usual: dict[str, list[str]] = defaultdict(list)
+    rarer: dict[str, list[str]] = defaultdict(list)
     for ch, _ in use.most_common():
         syllables = _readings_in(table, ch)
         if syllables:
             readings[ch] = syllables
-            for syllable in syllables:
-                by_syllable[syllable].append(ch)
-    candidates = {s: tuple(chars[:PINYIN_CANDIDATES]) for s, chars in by_syllable.items()}
+            usual[syllables[0]].append(ch)
+            for syllable in syllables[1:]:
+                rarer[syllable].append(ch)
+    candidates = {
+        s: tuple([*usual.get(s, ()), *rarer.get(s, ())][:PINYIN_CANDIDATES])
+        for s in usual.keys() | rarer.keys()
+    }
     words = frozenset(t for t in headings if len(t) == 2 and t in units)
     by_initials: dict[str, list[tuple[str, int]]] = defaultdict(list)
     # The phrases, and the words of titles inside them ("失败" of "签到失败"; not "的卡", "收不").

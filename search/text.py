@@ -38,6 +38,9 @@ LATIN_TERM = re.compile(r"[a-z0-9]+")
 # Guangdong, Hong Kong, Taiwan and overseas type them, the guides are simplified. OpenCC's own
 # tables, character and phrase level; simplified text goes through unchanged.
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
+# Variants merchants type for the character the guides use: 帐 for 账 (到帐, 帐单, 对帐; the
+# dictionaries long allowed both for money).
+_VARIANTS = str.maketrans({"帐": "账"})
 
 
 # --- text --------------------------------------------------------------------------------
@@ -49,7 +52,7 @@ def normalize(text: str) -> str:
 
     "ＰＯＳ機，連不上Wi-Fi！" becomes "pos机 连不上wifi".
     """
-    text = simplified(unicodedata.normalize("NFKC", text).lower())
+    text = simplified(unicodedata.normalize("NFKC", text).lower()).translate(_VARIANTS)
     text = _CONTROL.sub("", text)
     text = _LATIN_HYPHEN.sub("", text)
     return _NON_WORD.sub(" ", text).strip()

@@ -91,6 +91,17 @@ def test_pinyin_is_cut_into_as_few_syllables_as_it_allows(shipped_index, query, 
     assert search.parse_query(shipped_index, query).text == read
 
 
+@pytest.mark.parametrize(
+    ("query", "read"), [("yuyin bobao", "语音播报"), ("hai mei dao zhang", "还没到账")]
+)
+def test_a_syllable_is_read_first_as_the_characters_it_is_the_usual_sound_of(
+    shipped_index, query, read
+):
+    # "yu" is the usual sound of 语 and a rare one of 或 (which the guides use far more): 或银服报
+    # was the reading. 还 is "hai" as usual, and "huan" only after 换.
+    assert search.parse_query(shipped_index, query).text == read
+
+
 def test_latin_words_that_are_not_pinyin_or_are_the_guides_own_stay_as_typed(sounding_index):
     # "wifi" is a word of the guides; "xyz" and "pos" spell no syllables the index holds.
     for query in ("wifi", "xyz", "pos", "e01"):

@@ -20,6 +20,10 @@ def test_normalize_reads_traditional_characters_as_simplified():
     assert search.normalize(simplified) == simplified  # simplified text is left alone
 
 
+def test_normalize_reads_the_variant_merchants_type_as_the_guides_character():
+    assert search.normalize("钱没到帐 查帐单") == "钱没到账 查账单"
+
+
 def test_normalize_drops_control_characters_and_collapses_whitespace():
     assert search.normalize("锁\x00机\u200b了\t\n  \x1b吗 ") == "锁机了 吗"
 
