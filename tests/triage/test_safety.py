@@ -40,6 +40,8 @@ from triage.safety import danger
         ("电话说要注销商户", "other-scam"),
         ("拿好几张卡轮流刷 都不过", "scam-lend-terminal"),
         ("手机丢了 收款app还登着", "lost-stop-terminal"),
+        ("说影响征信要操作", "other-scam"),
+        ("三张卡挨个刷 都说密码错", "scam-lend-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -60,6 +62,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "主管密码给收银员用安全吗",
         "我打电话说要注销商户 要多久",  # the merchant's own call
         "手机丢了 新手机怎么登app",
+        "两张卡分开刷可以吗",  # a customer's own split payment
+        "影响征信吗",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
