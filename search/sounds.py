@@ -133,7 +133,7 @@ def sounds_of(
                 rarer[syllable].append(ch)
     candidates = {
         s: tuple([*usual.get(s, ()), *rarer.get(s, ())][:PINYIN_CANDIDATES])
-        for s in usual.keys() | rarer.keys()
+        for s in sorted(usual.keys() | rarer.keys())
     }
     words = frozenset(t for t in headings if len(t) == 2 and t in units)
     by_initials: dict[str, list[tuple[str, int]]] = defaultdict(list)
