@@ -421,6 +421,13 @@ _CODE = hashlib.sha256(
 ).hexdigest()
 
 
+def _moved_to(tree: Tree, source: Path) -> Tree:
+    """A kept tree of the same text at another path (another release's folder, a copy), as
+    this file's: its problems name this file, and its last good version is kept under it."""
+    problems = tuple(replace(p, path=source) if p.path == tree.source else p for p in tree.problems)
+    return replace(tree, source=source, problems=problems)
+
+
 def _kept_tree(library: Library) -> Tree:
     folder = render_folder()
     source = library.root / TREE_FILE
@@ -434,7 +441,7 @@ def _kept_tree(library: Library) -> Tree:
     path = folder / "trees" / f"{key[:40]}.pickle"
     kept = read_pickle(path, "triage tree")
     if isinstance(kept, Tree):
-        return kept
+        return kept if kept.source == source else _moved_to(kept, source)
     tree = load_tree(library)
     with contextlib.suppress(OSError):
         if source.read_bytes() == before:  # not saved again while it was parsed

@@ -28,6 +28,21 @@ def test_the_next_process_reads_the_kept_tree_instead_of_parsing(content_dir, ke
     assert again.off_topic == first.off_topic
 
 
+def test_a_tree_kept_from_a_copy_elsewhere_is_this_files_and_keeps_its_last_good(
+    content_dir, kept, tmp_path
+):
+    import shutil
+
+    loading.get_tree(guides_loading.load_library(content_dir))  # kept, from the first folder
+    copy = tmp_path / "release-2" / "content"
+    shutil.copytree(content_dir, copy)
+    tree = loading.get_tree(guides_loading.load_library(copy))
+    assert tree.source == copy / "triage.yaml"
+    assert all(p.path != content_dir / "triage.yaml" for p in tree.problems)
+    assert loading._last_good[copy / "triage.yaml"] is tree  # what a broken save falls back to
+    assert len(list(kept.glob("*.pickle"))) == 1  # read back, not parsed again
+
+
 def test_an_edited_tree_is_parsed_again(content_dir, kept):
     loading.get_tree(guides_loading.load_library(content_dir))
     source = content_dir / "triage.yaml"
