@@ -42,6 +42,8 @@ from triage.safety import danger
         ("手机丢了 收款app还登着", "lost-stop-terminal"),
         ("说影响征信要操作", "other-scam"),
         ("三张卡挨个刷 都说密码错", "scam-lend-terminal"),
+        ("借码牌", "scam-lend-terminal"),
+        ("寄pos机刷流水 兼职", "scam-lend-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -64,6 +66,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "手机丢了 新手机怎么登app",
         "两张卡分开刷可以吗",  # a customer's own split payment
         "影响征信吗",
+        "码牌借不借得到",  # no lending: a stand of one's own ("借不借得到" is asking to get one)
+        "流水怎么查",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
