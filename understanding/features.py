@@ -80,10 +80,11 @@ def weighted(found: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     return {f: v / norm for f, v in vector.items()} if norm else {}
 
 
-def document_frequencies(all_counts: list[Counter[str]]) -> dict[str, float]:
-    """Smoothed IDF over the training phrasings (scikit-learn's smooth_idf formula)."""
+def document_frequencies(all_counts: list[Counter[str]], *, least: int = 1) -> dict[str, float]:
+    """Smoothed IDF over the training phrasings (scikit-learn's smooth_idf formula), of the
+    features at least ``least`` phrasings have."""
     df: Counter[str] = Counter()
     for found in all_counts:
         df.update(found.keys())
     n = len(all_counts)
-    return {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
+    return {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items() if d >= least}

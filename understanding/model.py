@@ -30,6 +30,12 @@ from understanding import features
 # 80, top 3 94.6%, 94.7%, 94.9%; training time the same. bench/bench_understanding.py
 # --compare cross-validates other values over the examples.
 C = 80.0
+# Features fewer phrasings have are left out: a feature of one phrasing (46% of them) only
+# recalls that phrasing. Across blind writers (5,480 assistant lines, 5,165 queries, each third
+# on a model without its lines): by guide 90.8% / 97.0% with them, 90.7% / 97.1% without;
+# search 94.6% / 97.8% and 94.5% / 97.7%. The model file halves (48 MB to 26 MB) and a new
+# process loads it in 65 ms instead of 96 at 5,000 guides.
+MIN_DF = 2
 TOLERANCE = 1e-2
 MAX_ITERATIONS = 200
 
@@ -86,7 +92,7 @@ def train_on_counts(
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
-    idf = features.document_frequencies(all_counts)
+    idf = features.document_frequencies(all_counts, least=MIN_DF)
     rows = {f: i for i, f in enumerate(sorted(idf))}
     labels = sorted({s.label for s in samples})
     if len(labels) < 2:
