@@ -66,7 +66,7 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "手机丢了 新手机怎么登app",
         "两张卡分开刷可以吗",  # a customer's own split payment
         "影响征信吗",
-        "码牌借不借得到",  # no lending: a stand of one's own ("借不借得到" is asking to get one)
+        "码牌借不借得到",  # asks whether one can be had; lends nothing out
         "流水怎么查",
     ],
 )
