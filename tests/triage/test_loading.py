@@ -38,9 +38,21 @@ def test_a_tree_kept_from_a_copy_elsewhere_is_this_files_and_keeps_its_last_good
     shutil.copytree(content_dir, copy)
     tree = loading.get_tree(guides_loading.load_library(copy))
     assert tree.source == copy / "triage.yaml"
-    assert all(p.path != content_dir / "triage.yaml" for p in tree.problems)
     assert loading._last_good[copy / "triage.yaml"] is tree  # what a broken save falls back to
     assert len(list(kept.glob("*.pickle"))) == 1  # read back, not parsed again
+
+
+def test_a_moved_trees_problems_name_the_file_it_was_read_for(content_dir, tmp_path):
+    from dataclasses import replace
+
+    from guides.problems import Problem
+
+    tree = loading.get_tree(guides_loading.load_library(content_dir))
+    other = Problem(content_dir / "guides" / "x.md", 2, "别的文件")
+    found = replace(tree, problems=(Problem(tree.source, 7, "第 7 行"), other))
+    moved = loading._moved_to(found, tmp_path / "triage.yaml")
+    assert [p.path for p in moved.problems] == [tmp_path / "triage.yaml", other.path]
+    assert moved.source == tmp_path / "triage.yaml"
 
 
 def test_an_edited_tree_is_parsed_again(content_dir, kept):
