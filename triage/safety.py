@@ -34,6 +34,7 @@ _CALLER = _either(
 # Whom a merchant gave a secret to ("主管密码给技术员了").
 _TAKER = _either("他 她 对方 客服 技术员 售后 别人 人家 陌生人 业务员 工作人员 代理 师傅")
 _DEVICE = r"(机器|机子|pos|刷卡机|终端|电签|收款机|设备)"
+_LOST = r"(丢了|丢失|弄丢|被偷|偷走|偷了|被盗|被抢|不见了|找不到了|遗失)"
 
 SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (outcome, re.compile(pattern))
@@ -179,11 +180,11 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "lost-stop-terminal",
-            rf"{_DEVICE}.{{0,12}}(丢了|丢失|弄丢|被偷|偷走|偷了|被盗|被抢|不见了|找不到了|遗失)"
+            rf"{_DEVICE}.{{0,12}}{_LOST}"
             rf"|{_DEVICE}.{{0,4}}(放|落|忘).{{0,8}}(没了|不见)"
             rf"|(丢了|弄丢了|被偷了|偷走了|被盗了|被抢了).{{0,6}}{_DEVICE}|(偷|盗|抢)(走|了).{{0,4}}{_DEVICE}"
             # The phone the payment app is still signed in on ("手机丢了 app还登着").
-            r"|手机.{0,4}(丢了|丢失|被偷|偷了|被盗|被抢).{0,20}(登着|登录着|还登|没退出|装着)",
+            rf"|手机.{{0,4}}{_LOST}.{{0,20}}(登着|登录着|还登|没退出|装着)",
         ),
     )
 )

@@ -151,6 +151,12 @@ def test_the_results_page_and_the_api_offer_the_correction(client):
     assert "您是不是要找" not in client.get("/search/", {"q": "签到"}).content.decode()
 
 
+def test_a_merchant_asking_about_repairs_finds_the_repair_entry(client):
+    # One word, as typed into the box; the entry's own phrasings do not hold it alone.
+    urls = [r["url"] for r in client.get("/api/search", {"q": "保修"}).json()["results"][:3]]
+    assert "/guides/change-merchant-details/#faq-repair" in urls
+
+
 def test_a_slip_is_read_by_the_word_it_makes_on_either_side(client):
     # "所定" makes no word with "机" before it, and "锁定" with "定" after it: 刷卡机锁定.
     api = client.get("/api/search", {"q": "刷卡机所定"}).json()
