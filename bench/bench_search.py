@@ -126,7 +126,8 @@ def shuffled_text(text: str, rng: random.Random) -> str:
 def generate(root: Path, shipped: content.Library, count: int, rng: random.Random) -> None:
     """Write ``count`` guides of about ten sections each, made of the shipped guides' text."""
     (root / "guides").mkdir(parents=True)
-    for name in ("categories.yaml", "contacts.yaml", "synonyms.yaml", "triage.yaml", "codes.yaml"):
+    names = ("categories.yaml", "contacts.yaml", "synonyms.yaml", "triage.yaml", "examples.yaml")
+    for name in (*names, "codes.yaml"):
         (root / name).write_text(
             (shipped.root / name).read_text(encoding="utf-8"), encoding="utf-8"
         )

@@ -6,7 +6,7 @@ cross-validation and held out is the overfitting.
     .venv/bin/python bench/bench_understanding.py [--photos DIR] [--compare] [--show-misses]
 
 The assistant (triage.reading): right outcome first and in the top 3. Cross-validation: 5 folds
-over triage.yaml's examples (each held out once, the model trained on the other four); tuned:
+over the outcomes' examples (each held out once, the model trained on the other four); tuned:
 tests/triage/test_freetext.py's phrasings; held out: bench/heldout/assistant-outcomes.tsv (by
 outcome) and assistant-labels.tsv (by guide: the first outcome's guide). Off-topic lines
 ("none") are right when the reader says not found. Safety: tests/triage/safety-phrasings.tsv

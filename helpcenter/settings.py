@@ -162,7 +162,7 @@ CONTENT_CACHE_DIR = os.environ.get(
 SEARCH_INDEX_DIR = os.environ.get(
     "HELPCENTER_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")
 )
-# The assistant's reader (a model learned from triage.yaml's examples), one file per version
+# The assistant's reader (a model learned from examples.yaml), one file per version
 # (understanding/store.py); empty turns it off.
 UNDERSTANDING_MODEL_DIR = os.environ.get(
     "HELPCENTER_UNDERSTANDING_MODEL_DIR", str(BASE_DIR / "var" / "understanding")
@@ -262,10 +262,10 @@ PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "736"))
 # Uploads stay in memory, never in a temporary file; a larger body is refused before it is read.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 64 * 1024
-# A form body Django will read: the browser editor posts a whole content file (triage.yaml, about
-# 1.7 MB URL-encoded; editor/views.py refuses more than 8,000,000 bytes with its own page). The
-# other forms are a few bytes, and the beacons check their own length (insights/views.py).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+# A form body Django will read: the browser editor posts a whole content file (examples.yaml, the
+# largest, about 1.8 MB URL-encoded; editor/views.py refuses more than 10,000,000 bytes with its own
+# page). The other forms are a few bytes, and the beacons check their own length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- insights: what editors see (insights/) ------------------------------------------------
 # Counters wait in each process's memory and are written every few seconds or events.

@@ -139,9 +139,15 @@ def without_section_examples(content_dir: Path) -> None:
         path.write_text(head + text[end:], encoding="utf-8")
 
 
-def write_tree(content_dir: Path, text: str = SMALL_TREE) -> Path:
+def write_tree(content_dir: Path, text: str = SMALL_TREE, *, examples: str | None = None) -> Path:
+    """A tree of its own in ``content_dir``, with ``examples`` as its examples.yaml, or none (the
+    shipped examples.yaml names the shipped tree's outcomes)."""
     path = content_dir / "triage.yaml"
     path.write_text(text, encoding="utf-8")
+    if examples is None:
+        (content_dir / "examples.yaml").unlink(missing_ok=True)
+    else:
+        (content_dir / "examples.yaml").write_text(examples, encoding="utf-8")
     return path
 
 

@@ -23,25 +23,27 @@ IDENTIFIER = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z0-9]+)+(?![\w-])")
 
 
 def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
-    # A problem is about triage.yaml, or about a guide's section examples (its own path).
+    # A problem is about triage.yaml, examples.yaml, or a guide's section examples (its path).
     messages = [
         checks.Error(
             f"{display_path(problem.path)}:{problem.line}: {problem.message}", id="triage.E001"
         )
         for problem in tree.problems
     ]
-    # What the assistant says is published as much as a guide: no numbers or URLs there either.
-    try:
-        lines = tree.source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        lines = []  # the loader has already said so
-    for number, line in enumerate(lines, start=1):
-        # Ids such as the channel anti-fraud-96110 name things; they are not published text.
-        text = IDENTIFIER.sub(" ", line)
-        messages += [
-            problem.as_check("triage.E002")
-            for problem in residue_problems(tree.source, number, text, place="这里")
-        ]
+    # What the assistant says is published as much as a guide: no numbers or URLs there either,
+    # nor in the phrasings it learns from (editors copy them from what merchants typed).
+    for source in (tree.source, tree.examples_source):
+        try:
+            lines = source.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []  # the loader has already said so (examples.yaml may not exist)
+        for number, line in enumerate(lines, start=1):
+            # Ids such as the channel anti-fraud-96110 name things; they are not published text.
+            text = IDENTIFIER.sub(" ", line)
+            messages += [
+                problem.as_check("triage.E002")
+                for problem in residue_problems(source, number, text, place="这里")
+            ]
     return messages
 
 

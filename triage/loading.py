@@ -1,4 +1,5 @@
-"""Loading content/triage.yaml into a ``Tree``, built once per loaded library.
+"""Loading content/triage.yaml and content/examples.yaml into a ``Tree``, built once per
+loaded library.
 
 Loading never raises: whatever is wrong with the file becomes a ``Problem`` (file, line and
 node named) for the system check, and the assistant runs on what could be understood; a broken
@@ -14,18 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from guides import yaml_lines
-from guides.content import Guide, Library
+from guides.content import Library
 from guides.last_good import kept_or_built
-from guides.loading import example_key, line_in_file
-from guides.problems import Problem, display_path
+from guides.problems import Problem
 from guides.render_cache import render_folder
 from guides.yaml_lines import LineMapping, line_of
 from search.store import read_pickle, write_pickle
-from search.text import compact
 from triage.graph import _check_graph, _known_next, _moved, _routes, _without_dangling
+from triage.phrasings import OFF_TOPIC, Phrasings, unknown_keys
 from triage.tree import (
     ANSWER_KEYS,
     CODE_RE,
+    EXAMPLES_FILE,
     MAX_SEGMENT,
     OUTCOME_KEYS,
     QUESTION_KEYS,
@@ -48,44 +49,19 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-MAX_EXAMPLE_CHARS = 200  # what the assistant's box accepts
-
-
 class _Builder:
     def __init__(self, library: Library, source: Path) -> None:
         self.library = library
         self.source = source
         self.problems: list[Problem] = []
-        # Normalised phrasing -> (where it is written, line): one phrasing, one meaning. The
-        # guides' section examples first (their line is found only for a message).
-        self.phrasings: dict[str, tuple[str, int]] = {}
-        # compact(text) -> the guide, anchor and text that claimed it first
-        self.in_guides: dict[str, tuple[Guide, str, str]] = {}
-        for guide in library.guides.values():
-            for anchor, texts in guide.examples:
-                for text in texts:
-                    first = self.in_guides.setdefault(compact(text), (guide, anchor, text))
-                    # Alike only as search reads them (繁/简): guides/loading.py names the rest.
-                    if first[:2] != (guide, anchor) and example_key(first[2]) != example_key(text):
-                        self.problems.append(
-                            Problem(
-                                guide.path,
-                                line_in_file(guide.path, text),
-                                f"examples 里的例句“{text}”和指南 {first[0].slug}#{first[1]} "
-                                "的一句读起来一样，一句话只能属于一个小节",
-                            )
-                        )
+        # Who claims which phrasing: the guides' sections, the outcomes, off-topic.
+        self.phrasings = Phrasings(library, self.problems, source)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.source, line, message))
 
     def unknown_keys(self, entry: LineMapping, allowed: set[str], where: str) -> None:
-        for key in entry:
-            if key not in allowed:
-                self.problem(
-                    line_of(entry, key),
-                    f"{where}：未知字段 {key}（可用字段：{'、'.join(sorted(allowed))}）",
-                )
+        self.problems += unknown_keys(self.source, entry, allowed, where)
 
     def question(self, node_id: str, entry: Any, line: int) -> Node | None:
         where = f"问题 {node_id}"
@@ -203,7 +179,7 @@ class _Builder:
         found = self.library.guides.get(guide)
         prevention = found.section("prevention") if found else None
         return Outcome(
-            examples=self.examples(entry, "examples", f"结果 {outcome_id}"),
+            examples=self.phrasings.claim(entry, "examples", f"结果 {outcome_id}"),
             warning=_text(entry.get("warning")),
             response_codes=self.response_codes(entry, where),
             id=outcome_id,
@@ -222,45 +198,6 @@ class _Builder:
             guide_url=guide_url,
             prevention_url=f"{found.url}#{prevention.anchor}" if found and prevention else "",
         )
-
-    def examples(self, entry: LineMapping, key: str, where: str) -> tuple[str, ...]:
-        """Phrasings under ``key``: strings, each claimed by one outcome (or off-topic) only."""
-        raw = entry.get(key) or []
-        first = line_of(entry, key)
-        if not isinstance(raw, list):
-            self.problem(first, f"{where}：{key} 应是列表，每行一句“- 商户的说法”")
-            return ()
-        kept: list[str] = []
-        for number, value in enumerate(raw, start=1):
-            # Each phrasing on its own line ("- ..."), as the file's comment asks.
-            line = first + number
-            text = value.strip() if isinstance(value, str) else ""
-            if not text or len(text) > MAX_EXAMPLE_CHARS:
-                self.problem(
-                    line, f"{where}：{key} 第 {number} 句应是 1 到 {MAX_EXAMPLE_CHARS} 个字的文字"
-                )
-                continue
-            key_text = compact(text)
-            if key_text in self.in_guides:
-                guide, anchor, _ = self.in_guides[key_text]
-                self.problem(
-                    line,
-                    f"{where}：例句“{text}”也写在指南 {display_path(guide.path)} 的小节 #{anchor}"
-                    f"（第 {line_in_file(guide.path, text)} 行），一句话只能属于一处",
-                )
-                continue
-            if key_text in self.phrasings:
-                other, other_line = self.phrasings[key_text]
-                if other != where:
-                    self.problem(
-                        line,
-                        f"{where}：例句“{text}”也写在{other}（第 {other_line} 行），"
-                        "一句话只能属于一个结果",
-                    )
-                continue
-            self.phrasings[key_text] = (where, line)
-            kept.append(text)
-        return tuple(kept)
 
     def response_codes(self, entry: LineMapping, where: str) -> tuple[str, ...]:
         raw = entry.get("response_codes") or []
@@ -361,7 +298,9 @@ def load_tree(library: Library) -> Tree:
     routes = _routes(start, nodes, outcomes) if start in nodes else {}
     if start in nodes:
         _check_graph(start, nodes, outcomes, routes, builder)
-    off_topic = builder.examples(data, "off_topic", "off_topic（与 POS 无关的说法）")
+    off_topic = builder.phrasings.claim(data, "off_topic", OFF_TOPIC)
+    outcomes, more_off_topic = builder.phrasings.examples_file(outcomes)
+    off_topic += more_off_topic
     sections = _section_examples(library, outcomes, routes)
     tree = Tree(
         source, start, nodes, outcomes, codes, routes, (), off_topic=off_topic, sections=sections
@@ -412,7 +351,7 @@ def _tree_or_last_good(library: Library) -> Tree:
 
 # --- kept between processes --------------------------------------------------------------------
 
-# Parsing triage.yaml (its examples are most of it) costs a new process 50 ms; the same files
+# Parsing triage.yaml and examples.yaml costs a new process 50 ms; the same files
 # and the same code give the same tree, so the tree is kept beside the rendered guides. Only
 # this site's own processes write that folder and read it back (pickle).
 _CODE = hashlib.sha256(
@@ -423,27 +362,37 @@ _CODE = hashlib.sha256(
 
 def _moved_to(tree: Tree, source: Path) -> Tree:
     """A kept tree of the same text at another path (another release's folder, a copy), as
-    this file's: its problems name this file, and its last good version is kept under it."""
-    problems = tuple(replace(p, path=source) if p.path == tree.source else p for p in tree.problems)
+    this file's: its problems name this folder's files, and its last good version is kept
+    under it."""
+    moved = {tree.source: source, tree.examples_source: source.parent / EXAMPLES_FILE}
+    problems = tuple(replace(p, path=moved.get(p.path, p.path)) for p in tree.problems)
     return replace(tree, source=source, problems=problems)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _kept_tree(library: Library) -> Tree:
     folder = render_folder()
     source = library.root / TREE_FILE
-    try:
-        before = source.read_bytes()
-    except OSError:
-        before = None
+    examples = library.root / EXAMPLES_FILE
+    before = _read(source)
     if folder is None or before is None or not library.version:
         return load_tree(library)
-    key = hashlib.sha256(f"{library.version}\x1f{_CODE}\x1f".encode() + before).hexdigest()
+    both = (before, _read(examples))
+    key = hashlib.sha256(
+        f"{library.version}\x1f{_CODE}\x1f".encode() + before + b"\x1f" + (both[1] or b"")
+    ).hexdigest()
     path = folder / "trees" / f"{key[:40]}.pickle"
     kept = read_pickle(path, "triage tree")
     if isinstance(kept, Tree):
         return kept if kept.source == source else _moved_to(kept, source)
     tree = load_tree(library)
-    with contextlib.suppress(OSError):
-        if source.read_bytes() == before:  # not saved again while it was parsed
+    if (_read(source), _read(examples)) == both:  # neither saved again while they were parsed
+        with contextlib.suppress(OSError):
             write_pickle(path, tree, kept=TREES_KEPT)
     return tree

@@ -11,6 +11,10 @@ from typing import Literal
 from guides.problems import Problem
 
 TREE_FILE = "triage.yaml"
+# Merchants' phrasings for the outcomes (and off-topic ones), kept apart from the tree: they are
+# most of the text, and an editor changing a question should not carry them.
+EXAMPLES_FILE = "examples.yaml"
+EXAMPLES_TOP_KEYS = {"outcomes", "off_topic"}
 SEGMENT_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CODE_RE = re.compile(r"[A-Z][0-9]{1,2}")
 MAX_DEPTH = 12  # answers in one path, counting 解决了/还没解决
@@ -83,6 +87,7 @@ class Outcome:
     response_codes: tuple[str, ...] = ()  # codes typical of this outcome, linked to their cards
     # Phrasings as merchants type them: what the assistant's reader learns this outcome from.
     examples: tuple[str, ...] = ()
+    examples_line: int = 0  # the line of its list in examples.yaml; 0 when it has none there
     # A safety outcome's warning, shown above it; such an outcome goes first when it is likely.
     warning: str = ""
     # Resolved against the library when the tree is built, so a page costs no lookups.
@@ -126,6 +131,11 @@ class Tree:
     @property
     def root(self) -> Node | None:
         return self.nodes.get(self.start)
+
+    @property
+    def examples_source(self) -> Path:
+        """examples.yaml beside the tree's file (it may not exist)."""
+        return self.source.parent / EXAMPLES_FILE
 
 
 # "reply" is the assistant's answer to free text or to a service code it does not know.

@@ -304,6 +304,100 @@ def test_off_topic_phrasings_may_not_repeat_an_outcome_example(content_dir):
     assert len(found) == 1 and "off_topic" in found[0] and "结果 unsure" in found[0]
 
 
+# --- examples.yaml: the outcomes' phrasings kept apart from the tree -----------------------------
+
+EXAMPLES_FILE = """\
+# 例句
+outcomes:
+  unsure:
+    - 也不晓得为啥子锁了
+    - 莫名其妙就锁了
+  wrong-password:
+    - 店员把密码按错好几次
+off_topic:
+  - 今天天气怎么样
+"""
+
+
+def examples_messages(content_dir, examples: str, tree: str = EXAMPLES_TREE) -> list[str]:
+    write_tree(content_dir, tree, examples=examples)
+    return [m.msg for m in triage_check()]
+
+
+def test_examples_yaml_adds_to_each_outcome_and_to_off_topic(content_dir):
+    from triage.loading import get_tree
+
+    assert examples_messages(content_dir, EXAMPLES_FILE) == []
+    tree = get_tree(get_library())
+    # The tree's own first, then examples.yaml's; the line is where an editor adds more.
+    assert tree.outcomes["unsure"].examples == (
+        "不知道为啥锁了",
+        "也不晓得为啥子锁了",
+        "莫名其妙就锁了",
+    )
+    assert tree.outcomes["unsure"].examples_line == line_of(EXAMPLES_FILE, "  unsure:")
+    assert tree.outcomes["wrong-password"].examples[-1] == "店员把密码按错好几次"
+    assert tree.off_topic == ("今天天气怎么样",)
+
+
+def test_a_phrasing_in_the_tree_and_in_examples_yaml_names_both_files(content_dir):
+    examples = EXAMPLES_FILE.replace("    - 莫名其妙就锁了\n", "    - 密码输错三次，锁了\n")
+    found = examples_messages(content_dir, examples)
+    assert len(found) == 1, found
+    here, there = (
+        line_of(examples, "密码输错三次，锁了"),
+        line_of(EXAMPLES_TREE, "密码输错三次锁了"),
+    )
+    assert f"content/examples.yaml:{here}: 结果 unsure" in found[0]
+    assert f"结果 wrong-password（triage.yaml 第 {there} 行）" in found[0]
+
+
+def test_an_outcome_examples_yaml_names_must_be_in_the_tree(content_dir):
+    examples = EXAMPLES_FILE.replace("  unsure:\n", "  unsrue:\n")
+    found = examples_messages(content_dir, examples)
+    assert len(found) == 1, found
+    assert found[0].endswith(
+        f"content/examples.yaml:{line_of(examples, 'unsrue')}: "
+        "结果 unsrue 不在 triage.yaml 的 outcomes 里"
+    )
+
+
+@pytest.mark.parametrize(
+    ("broken", "needle"),
+    [
+        ("outcomes:\n  unsure: [锁了\n", "YAML 格式错误"),
+        ("outcomes:\n  unsure:\n    - 锁了\nexample:\n  - 天气\n", "未知字段 example"),
+        ("outcomes: [锁了]\n", "outcomes: 下应是"),
+        ("- 锁了\n", "文件应有 outcomes 和 off_topic"),
+        ("outcomes:\n  unsure:\n    - 锁了 打13812345678问问\n", "电话"),
+    ],
+)
+def test_a_broken_examples_yaml_is_named_and_the_tree_still_loads(content_dir, broken, needle):
+    from triage.loading import get_tree
+
+    found = examples_messages(content_dir, broken)
+    assert found and all("content/examples.yaml:" in m for m in found), found
+    assert any(needle in m for m in found), found
+    tree = get_tree(get_library())
+    assert set(tree.outcomes) == {"wrong-password", "unsure"}
+    assert tree.outcomes["wrong-password"].examples[:1] == ("密码输错三次锁了",)
+
+
+def test_a_tree_that_does_not_load_is_not_blamed_on_examples_yaml(content_dir):
+    found = examples_messages(content_dir, EXAMPLES_FILE, tree="start: [\n")
+    assert found and not any("examples.yaml" in m for m in found), found
+
+
+def test_the_shipped_examples_are_apart_from_the_tree():
+    from triage.loading import get_tree
+
+    tree = get_tree(get_library())
+    assert tree.examples_source.exists()
+    assert all(o.examples_line for o in tree.outcomes.values() if o.id in tree.routes)
+    shipped = tree.source.read_text(encoding="utf-8")
+    assert "\n    examples:" not in shipped and "\noff_topic:" not in shipped
+
+
 @pytest.mark.parametrize(
     "bad", ["examples: 锁了", "examples:\n      - ''", "examples:\n      - 123"]
 )
