@@ -19,6 +19,10 @@ MISSING_PAIR = -2.0
 # ("dianchi" is dian-chi 电池, never di-an-chi 的按池, however common 的按 is); the pairs choose
 # between cuts of the same length ("fangan": 方案 or 反感) and the characters.
 PINYIN_SYLLABLE_COST = 20.0
+# A syllable read as a character it is only a rarer sound of ("chi" as 提, usually "ti") costs as
+# much as a pair no unit holds: "dianchi buchong" is 电池补充, not 点提不充 because the guides
+# say 点“提现” and 提不了.
+RARE_SOUND_COST = 2.0
 KEEP_TYPED = 1.0
 HEADING_PAIR_BONUS = 1.5  # a pair that is a word of some title or keyword
 HOMOPHONE_WEIGHT = 0.6
@@ -249,8 +253,11 @@ def from_pinyin(sounds: Sounds, words: list[str]) -> str | None:
     slots: list[list[tuple[int, int, str, float]]] = [[] for _ in letters]
     for start in range(len(letters)):
         for stop in range(start + 1, min(len(letters), start + MAX_SYLLABLE) + 1):
-            for ch in sounds.candidates.get(letters[start:stop], ()):
-                slots[start].append((start, stop, ch, -PINYIN_SYLLABLE_COST))
+            typed = letters[start:stop]
+            for ch in sounds.candidates.get(typed, ()):
+                usual = sounds.readings[ch][0]
+                rare = 0.0 if typed in (usual, usual.replace("v", "u")) else RARE_SOUND_COST
+                slots[start].append((start, stop, ch, -PINYIN_SYLLABLE_COST - rare))
             if stop in breaks:
                 break
     found = _best_path(sounds, slots, len(letters))
