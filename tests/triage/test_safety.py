@@ -44,6 +44,11 @@ from triage.safety import danger
         ("三张卡挨个刷 都说密码错", "scam-lend-terminal"),
         ("借码牌", "scam-lend-terminal"),
         ("寄pos机刷流水 兼职", "scam-lend-terminal"),
+        ("朋友推荐一个软件 绑上刷卡机能自己改费率", "scam-remote-app"),
+        ("快递寄来一台新的刷卡机 我从没申请过", "other-scam"),
+        ("说能降费率 但是要收费", "other-scam"),
+        ("刷流水就能贷款 靠谱吗", "scam-lend-terminal"),
+        ("pos机能贷款吗", "scam-lend-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -68,6 +73,9 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "影响征信吗",
         "码牌借不借得到",  # asks whether one can be had; lends nothing out
         "流水怎么查",
+        "收款软件里费率在哪看",
+        "pos机借记卡手续费多少",
+        "房贷还款日到了",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
