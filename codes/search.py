@@ -1,6 +1,7 @@
 """Search knows response codes: a document per card, and a pin when a query names a code.
 
-"刷卡显示51", "提示a0", "返回码 97", "code 91" and a bare "51" put that code's card first in
+"刷卡显示51", "提示a0", "返回码 97", "code 91", a bare "51" and one said aloud ("显示五十一",
+"返回码九六") put that code's card first in
 /search/, the instant results, /api/search and the assistant's free text (through
 ``search.registry.register_pin``). So does a message the terminal shows, with or without a
 code ("余额不足" the card of 51, "请先签到" the sign-in steps), from the screen-text index
@@ -30,19 +31,46 @@ MIN_SCREEN_CHARS = 3
 _DIGIT_CODE = re.compile(r"(?<![0-9.:\-/¥$第])([0-9]{2})(?![0-9]|[.:\-/][0-9])")
 _LETTER_CODE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9])(?![0-9A-Z])")
 _NAMED_CODE = re.compile(r"(码|CODE)\s*:\s*")
-# A count or an amount: "51元", "10 分钟", "30天", "60%".
+# A count or an amount: "51元", "10 分钟", "30天", "60%", "30多块", "分12期", "99的年费".
 _UNIT_AFTER = re.compile(
-    r"\s*(?:[元块角毛分秒天日月年号点次个张台笔位岁折万千百%]|小时|服务费|手续费|押金|年费|流量费)"
+    r"\s*[多来几]?的?\s*"
+    r"(?:[元块角毛分秒天日月年号点次个张台笔位岁折万千百%期]|小时|服务费|手续费|押金|年费|流量费)"
 )
-# An amount charged: "扣了99", "服务费 99", "押金99" ("扣款失败 51" names a code).
-_CHARGE_BEFORE = re.compile(r"(?:扣了?|多扣了?|收了|交了|花了|付了|[费金])\s*$")
+# An amount charged: "扣了99", "扣了我99", "服务费 99", "押金99" ("扣款失败 51" names a code).
+_CHARGE_BEFORE = re.compile(r"(?:扣了?|多扣了?|收了|交了|花了|付了|[费金])我?\s*$")
 # Numbers a merchant gives for an operator, not a code.
 _OPERATOR_WORDS = ("操作员", "主管", "柜员", "收银员", "工号", "员工")
 _OPERATOR_WINDOW = 6
 
 
+# A code said aloud and typed by voice: "显示五十五" is 55, "返回码九六" is 96. A number in
+# words ("五十一", "十五") reads as its digits; two digit words ("九六", "零三") only right after
+# the word for a code or for what the screen shows, since "五一" is also a holiday. The guards
+# below then apply as to digits ("五十块" is an amount, "一百五十" no code).
+_DIGIT_WORDS = "零一二三四五六七八九"
+_TENS = re.compile(
+    r"(?<![零一二三四五六七八九十百千万两点第])([一二三四五六七八九])?十([一二三四五六七八九])?"
+    r"(?![零一二三四五六七八九十百千万])"
+)
+_SAID_DIGITS = re.compile(
+    r"(码|代码|返回码|错误码|错误|显示|提示|报)\s*([零一二三四五六七八九]{2})(?![零一二三四五六七八九十百千万])"
+)
+
+
+def _tens(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if not first and not second:
+        return match.group(0)  # "十" alone: 十分, 十足
+    return f"{_DIGIT_WORDS.index(first) if first else 1}{_DIGIT_WORDS.index(second) if second else 0}"
+
+
+def _said_digits(match: re.Match[str]) -> str:
+    return match.group(1) + "".join(str(_DIGIT_WORDS.index(d)) for d in match.group(2))
+
+
 def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).upper()
+    folded = unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).upper()
+    return _TENS.sub(_tens, _SAID_DIGITS.sub(_said_digits, folded))
 
 
 def _is_operator_number(text: str, start: int, end: int) -> bool:
