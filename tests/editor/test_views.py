@@ -248,6 +248,36 @@ def test_a_tree_with_a_loop_is_refused_with_its_line(editor_client, content_dir)
     assert "形成了循环" in page and re.search(r"第 \d+ 行", page)
 
 
+def test_examples_naming_an_outcome_the_tree_lacks_are_refused_with_their_line(
+    editor_client, content_dir
+):
+    path = content_dir / "examples.yaml"
+    before = path.read_text(encoding="utf-8")
+    draft = before.replace("  locked-wrong-password:\n", "  locked-wrong-pasword:\n", 1)
+    assert draft != before
+    url = "/staff/content/files/examples.yaml/"
+    page = _refused(editor_client, content_dir, draft, url=url, path=path)
+    number = draft.splitlines().index("  locked-wrong-pasword:") + 1
+    assert "结果 locked-wrong-pasword 不在 triage.yaml 的 outcomes 里" in page
+    assert f"第 {number} 行" in page
+
+
+def test_an_example_published_in_examples_yaml_reaches_the_outcome(editor_client, content_dir):
+    from triage.loading import get_tree
+
+    path = content_dir / "examples.yaml"
+    before = path.read_text(encoding="utf-8")
+    said = "机器突然就所定了 我啥也没按"
+    draft = before.replace(
+        "  locked-wrong-password:\n", f"  locked-wrong-password:\n    - {said}\n", 1
+    )
+    response = _post(
+        editor_client, draft, files.digest(before), url="/staff/content/files/examples.yaml/"
+    )
+    assert response.status_code == 302
+    assert said in get_tree(get_library()).outcomes["locked-wrong-password"].examples
+
+
 def test_an_unknown_slug_or_file_is_404(editor_client):
     assert editor_client.get("/staff/content/guides/no-such-guide/").status_code == 404
     assert editor_client.get("/staff/content/guides/..%2Fsettings/").status_code == 404
