@@ -61,7 +61,8 @@ def _tens(match: re.Match[str]) -> str:
     first, second = match.group(1), match.group(2)
     if not first and not second:
         return match.group(0)  # "十" alone: 十分, 十足
-    return f"{_DIGIT_WORDS.index(first) if first else 1}{_DIGIT_WORDS.index(second) if second else 0}"
+    tens = _DIGIT_WORDS.index(first) if first else 1
+    return f"{tens}{_DIGIT_WORDS.index(second) if second else 0}"
 
 
 def _said_digits(match: re.Match[str]) -> str:
