@@ -49,6 +49,16 @@ from triage.safety import danger
         ("说能降费率 但是要收费", "other-scam"),
         ("刷流水就能贷款 靠谱吗", "scam-lend-terminal"),
         ("pos机能贷款吗", "scam-lend-terminal"),
+        ("短信说换绑成功 可我没换绑", "scam-card-changed"),
+        ("说是新政策 机器要寄回公司换", "change-replace-terminal"),
+        ("一个人拿了一沓卡来结账", "scam-lend-terminal"),
+        ("他连着试了四张卡才刷过", "scam-lend-terminal"),
+        ("三张不同名字的卡 一起付", "scam-lend-terminal"),
+        ("有人拉我跑分", "scam-lend-terminal"),
+        ("对方让我点退款 说是系统测试", "other-scam"),
+        ("加微信办理退押金", "other-scam"),
+        ("收年审费吗", "deposit-fee-scams"),
+        ("去个厕所回来 pos机没了", "lost-stop-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -76,6 +86,9 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "收款软件里费率在哪看",
         "pos机借记卡手续费多少",
         "房贷还款日到了",
+        "刚才输了几次密码 机器就锁了",  # typed into the terminal: no loss
+        "机器没了反应",
+        "加个店员账号",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
