@@ -200,10 +200,11 @@ def _label(answer: Outcome | SectionExamples) -> str:
 
 def _group(answer: Outcome | SectionExamples, said: list[Said], library: Library) -> SaidGroup:
     if isinstance(answer, Outcome):
-        if answer.examples_line:
-            where = f"结果 {answer.id}，examples.yaml 第 {answer.examples_line} 行"
-            return SaidGroup(answer.id, answer.title, where, " " * 4, said)
-        where = f"结果 {answer.id}：examples.yaml 的 outcomes: 下新加一行 {answer.id}:"
+        where = (
+            f"结果 {answer.id}，examples.yaml 第 {answer.examples_line} 行"
+            if answer.examples_line
+            else f"结果 {answer.id}：examples.yaml 的 outcomes: 下新加一行 {answer.id}:"
+        )
         return SaidGroup(answer.id, answer.title, where, " " * 4, said)
     guide = library.guides.get(answer.guide)
     path = f"content/guides/{answer.guide}.md"

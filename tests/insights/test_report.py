@@ -143,3 +143,22 @@ def test_a_sparkline_reads_out_its_total_and_escapes_its_label():
     assert 'role="img"' in svg and "3 天合计 4，最多的一天 3" in svg
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert 'points="0.0,28.0 50.0,2.0 100.0,19.33"' in svg
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listed", [True, False])
+def test_words_that_helped_name_the_examples_yaml_line_to_add_them_at(content_dir, listed):
+    from tests.factories import SMALL_TREE
+
+    examples = "outcomes:\n  unsure:\n    - 锁了\n  wrong-password:\n    - 密码错多了\n"
+    write_tree(content_dir, SMALL_TREE, examples=examples if listed else None)
+    put("said-yes", "锁机啦咋整", "o:wrong-password", count=2)
+    (group,) = report.said_groups(get_library(), TODAY, TODAY, "said-yes")
+    assert group.key == "wrong-password" and group.indent == " " * 4
+    if listed:  # under its id, which is on line 4
+        assert group.where == "结果 wrong-password，examples.yaml 第 4 行"
+    else:  # no list there yet: say where to start one
+        assert (
+            group.where
+            == "结果 wrong-password：examples.yaml 的 outcomes: 下新加一行 wrong-password:"
+        )
