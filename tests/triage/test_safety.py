@@ -59,6 +59,9 @@ from triage.safety import danger
         ("加微信办理退押金", "other-scam"),
         ("收年审费吗", "deposit-fee-scams"),
         ("去个厕所回来 pos机没了", "lost-stop-terminal"),
+        ("免费送新机 但要先交299押金", "deposit-fee-scams"),
+        ("退押金要我先转一笔钱", "deposit-fee-scams"),
+        ("电话说不升级就扣费", "other-scam"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -89,6 +92,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "刚才输了几次密码 机器就锁了",  # typed into the terminal: no loss
         "机器没了反应",
         "加个店员账号",
+        "退押金要多久",
+        "不升级能用吗",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
