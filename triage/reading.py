@@ -108,8 +108,12 @@ def samples(tree: Tree) -> list[Sample]:
             found.append(Sample("，".join(labels[1:] or labels), outcome.id, PATH_WEIGHT))
     for section in tree.sections.values():
         if section.outcomes:  # the same answer as those outcomes: teach them
-            share = 1.0 / len(section.outcomes)
-            found += [Sample(t, o, share) for t in section.examples for o in section.outcomes]
+            # Not a warned one beside others: a battery that smokes is learnt from its own
+            # examples, not from "机器一直重启" written for the power step it shares.
+            calm = [o for o in section.outcomes if not tree.outcomes[o].warning]
+            taught = calm or list(section.outcomes)
+            share = 1.0 / len(taught)
+            found += [Sample(t, o, share) for t in section.examples for o in taught]
         else:
             found += [Sample(text, section.label) for text in section.examples]
             found.append(Sample(section.section_title, section.label, PATH_WEIGHT))

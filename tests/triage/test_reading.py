@@ -280,6 +280,18 @@ def test_a_guide_section_with_examples_is_an_answer_of_its_own(content_dir, clie
     assert reading.read(library, "密码输错三次 锁住了").outcomes[0].id == "wrong-password"
 
 
+def test_a_section_shared_with_a_warned_outcome_teaches_only_the_others():
+    # The power step is where the swollen-battery answer lands too; "一直重启" written for the
+    # step must not put that warning first.
+    tree = get_tree(get_library())
+    power = tree.sections["basic-troubleshooting#check-power"]
+    warned = {o for o in power.outcomes if tree.outcomes[o].warning}
+    assert warned and power.examples
+    taught = {s.label for s in reading.samples(tree) if s.text in power.examples}
+    assert taught == set(power.outcomes) - warned
+    assert reading.read(get_library(), "机器一直重启").kind != "safety"
+
+
 def test_a_section_likelier_than_every_outcome_goes_first_and_a_weak_one_is_not_found(
     content_dir,
 ):
