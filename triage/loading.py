@@ -26,7 +26,6 @@ from triage.phrasings import OFF_TOPIC, Phrasings, unknown_keys
 from triage.tree import (
     ANSWER_KEYS,
     CODE_RE,
-    EXAMPLES_FILE,
     MAX_SEGMENT,
     OUTCOME_KEYS,
     QUESTION_KEYS,
@@ -40,6 +39,7 @@ from triage.tree import (
     Outcome,
     SectionExamples,
     Tree,
+    examples_path,
 )
 
 # --- loading --------------------------------------------------------------------------------
@@ -364,7 +364,7 @@ def _moved_to(tree: Tree, source: Path) -> Tree:
     """A kept tree of the same text at another path (another release's folder, a copy), as
     this file's: its problems name this folder's files, and its last good version is kept
     under it."""
-    moved = {tree.source: source, tree.examples_source: source.parent / EXAMPLES_FILE}
+    moved = {tree.source: source, tree.examples_source: examples_path(source)}
     problems = tuple(replace(p, path=moved.get(p.path, p.path)) for p in tree.problems)
     return replace(tree, source=source, problems=problems)
 
@@ -379,7 +379,7 @@ def _read(path: Path) -> bytes | None:
 def _kept_tree(library: Library) -> Tree:
     folder = render_folder()
     source = library.root / TREE_FILE
-    examples = library.root / EXAMPLES_FILE
+    examples = examples_path(source)
     before = _read(source)
     if folder is None or before is None or not library.version:
         return load_tree(library)

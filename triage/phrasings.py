@@ -18,7 +18,7 @@ from guides.loading import MAX_EXAMPLE_CHARS, example_key, line_in_file
 from guides.problems import Problem, display_path
 from guides.yaml_lines import LineMapping, line_of
 from search.text import compact
-from triage.tree import EXAMPLES_FILE, EXAMPLES_TOP_KEYS, Outcome
+from triage.tree import EXAMPLES_TOP_KEYS, Outcome, examples_path
 
 OFF_TOPIC = "off_topic（与 POS 无关的说法）"
 
@@ -109,7 +109,7 @@ class Phrasings:
     ) -> tuple[dict[str, Outcome], tuple[str, ...]]:
         """examples.yaml beside the tree (if there is one): each outcome's phrasings after those
         it carries in the tree, and the off-topic phrasings."""
-        source = self.tree_source.parent / EXAMPLES_FILE
+        source = examples_path(self.tree_source)
         if not source.exists():
             return outcomes, ()
         data, problems = yaml_lines.load(source)

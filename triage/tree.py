@@ -134,8 +134,12 @@ class Tree:
 
     @property
     def examples_source(self) -> Path:
-        """examples.yaml beside the tree's file (it may not exist)."""
-        return self.source.parent / EXAMPLES_FILE
+        return examples_path(self.source)
+
+
+def examples_path(tree_file: Path) -> Path:
+    """examples.yaml beside a tree's file (it may not exist)."""
+    return tree_file.parent / EXAMPLES_FILE
 
 
 # "reply" is the assistant's answer to free text or to a service code it does not know.
