@@ -45,8 +45,18 @@ def database():
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     yield urlunsplit(parts._replace(path=f"/{name}"))
+    # FORCE ends the sessions left on it, but this role may not end an autovacuum worker's
+    # (PostgreSQL's own, a superuser's): that refusal passes once the worker is done.
+    deadline = time.monotonic() + 30
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        while True:
+            try:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
 
 class Staff:
