@@ -34,6 +34,9 @@ _CONTROL = re.compile(
 _LATIN_HYPHEN = re.compile(r"(?<=[a-z])[-\u2010\u2011](?=[a-z])")
 _NON_WORD = re.compile(r"[\W_]+")
 LATIN_TERM = re.compile(r"[a-z0-9]+")
+# A response code's shape, typed alone: "93", "Z1", "n6" (what the not-found page offers a
+# code lookup for).
+CODE_SHAPE = re.compile(r"[0-9]{2}|[A-Z][0-9]{1,2}|[0-9][A-Z]")
 # Traditional characters read as simplified ("刷卡機顯示" is "刷卡机显示"): merchants in
 # Guangdong, Hong Kong, Taiwan and overseas type them, the guides are simplified. OpenCC's own
 # tables, character and phrase level; simplified text goes through unchanged.
@@ -86,3 +89,9 @@ def is_stop(term: str) -> bool:
 
 def compact(text: str) -> str:
     return normalize(text).replace(" ", "")
+
+
+def looks_like_code(query: str) -> bool:
+    """The query is a code's shape and nothing else (full width and spaces folded)."""
+    folded = "".join(unicodedata.normalize("NFKC", query[:16]).split()).upper()
+    return bool(CODE_SHAPE.fullmatch(folded))

@@ -13,6 +13,7 @@ from helpcenter.http import HtmxHttpRequest, clean_query, page_number
 from search.query import search_with_hint
 from search.registry import current_content, get_index
 from search.snippets import plain_text
+from search.text import looks_like_code
 
 PAGE_SIZE = 10
 # Assistant outcomes are good answers but several near-alike ones would push guides off a
@@ -49,6 +50,8 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         "total": len(hits),
         "page": page,
         "pages": pages,
+        # Found nothing for "93" or "Z1": point to the code lookup (and what letter codes are).
+        "code_like": not hits and looks_like_code(query),
     }
     if instant:
         return render(request, "search/search.html#instant", context)

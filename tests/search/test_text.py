@@ -41,3 +41,12 @@ def test_tokenize_keeps_a_lone_chinese_character_and_latin_words_whole():
     assert search.tokenize("卡") == ["卡"]
     assert search.tokenize("POS机连不上Wi-Fi") == ["pos", "机连", "连不", "不上", "wifi"]
     assert search.tokenize("pos 机 E01") == ["pos", "机", "e01"]
+
+
+def test_a_code_shape_alone_is_told_from_words():
+    from search.text import looks_like_code
+
+    for code in ("93", "Z1", "n6", " Ａ０ ", "1a", "C12"):
+        assert looks_like_code(code), code
+    for other in ("", "5", "939", "Z1错误", "交易失败93", "pos", "ABC", "z", "9" * 10_000):
+        assert not looks_like_code(other), other
