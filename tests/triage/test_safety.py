@@ -54,6 +54,7 @@ from triage.safety import danger
         ("一个人拿了一沓卡来结账", "scam-lend-terminal"),
         ("他连着试了四张卡才刷过", "scam-lend-terminal"),
         ("三张不同名字的卡 一起付", "scam-lend-terminal"),
+        ("顾客掏出好几张卡一张张地刷", "scam-lend-terminal"),
         ("有人拉我跑分", "scam-lend-terminal"),
         ("对方让我点退款 说是系统测试", "other-scam"),
         ("加微信办理退押金", "other-scam"),
@@ -83,6 +84,7 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "我打电话说要注销商户 要多久",  # the merchant's own call
         "手机丢了 新手机怎么登app",
         "两张卡分开刷可以吗",  # a customer's own split payment
+        "我拿两张卡一张一张试了 都刷不了",  # the merchant testing the reader
         "影响征信吗",
         "码牌借不借得到",  # asks whether one can be had; lends nothing out
         "流水怎么查",
