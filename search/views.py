@@ -50,8 +50,9 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         "total": len(hits),
         "page": page,
         "pages": pages,
-        # Found nothing for "93" or "Z1": point to the code lookup (and what letter codes are).
-        "code_like": not hits and looks_like_code(query),
+        # "93", "N6" or "C6" and no code's card among the hits (nothing, or only the service
+        # code C6): point to the code lookup, and say what letter codes are.
+        "code_like": looks_like_code(query) and not any(h.kind == "code" for h in hits),
     }
     if instant:
         return render(request, "search/search.html#instant", context)

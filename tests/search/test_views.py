@@ -60,13 +60,18 @@ def test_no_results_page_helps_and_the_get_itself_stores_nothing(client):
     assert DailyCount.objects.count() == 0
 
 
-def test_a_code_nothing_was_found_for_points_to_the_code_lookup(client):
+def test_a_code_typed_alone_points_to_the_code_lookup_unless_its_card_was_found(client):
     # "93" is no code of the table, "N6" a provider's own: the page says where to look.
     for typed in ("93", "N6"):
         html = client.get("/search/", {"q": typed}).content.decode()
         assert f"没有找到和“{typed}”相关的内容" in html
         assert f'href="/codes/jump/?code={typed}"' in html
         assert "多半是服务商自己定的" in html
+    # C6 is a provider's screen code and the assistant's service code: both doors.
+    html = client.get("/search/", {"q": "C6"}).content.decode()
+    assert "服务码 C6" in html and 'href="/codes/jump/?code=C6"' in html
+    fragment = client.get("/search/", {"q": "C6"}, headers={"HX-Request": "true"})
+    assert 'href="/codes/jump/?code=C6"' in fragment.content.decode()
     # Words nothing was found for get no code lookup; nor does a code that was found.
     assert "/codes/jump/" not in client.get("/search/", {"q": "火星探测器"}).content.decode()
     assert "多半是服务商自己定的" not in client.get("/search/", {"q": "51"}).content.decode()
