@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+START_SECONDS = 120
 
 
 def free_port() -> int:
@@ -64,15 +65,18 @@ def gunicorn(tmp: Path, *, migrate: bool = True, **overrides: str) -> Iterator[s
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # The first gunicorn of a fresh clone trains the reader before it forks (about 25 s,
+        # longer when the other test worker's gunicorn trains at the same time); later ones
+        # load the stored model. A process that exits fails at once.
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 urllib.request.urlopen(base + "/robots.txt", timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)
         else:
-            pytest.fail(log.read_text())
+            pytest.fail(f"gunicorn did not answer (exit code {process.poll()}):\n{log.read_text()}")
         yield base
     finally:
         process.terminate()
