@@ -9,7 +9,6 @@ that could be understood. Codes are looked up in the loaded index, never built i
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from guides.content import Library
 from guides.last_good import kept_or_built
 from guides.problems import Problem
 from guides.yaml_lines import LineMapping, line_of
+from search.text import fold_code
 
 CODES_FILE = "codes.yaml"
 # Two characters: digits ("51") or a capital letter and a digit ("A0"). Providers' own letter
@@ -154,9 +154,8 @@ class CodeBook:
 
 
 def normalize_code(raw: str) -> str:
-    """What a merchant typed, as a code: full-width folded, spaces out, upper case, bounded."""
-    folded = unicodedata.normalize("NFKC", raw[:INPUT_LIMIT])
-    return "".join(folded.split()).upper()[:INPUT_LIMIT]
+    """What a merchant typed into the code box, as a response code."""
+    return fold_code(raw, INPUT_LIMIT)
 
 
 # --- loading --------------------------------------------------------------------------------

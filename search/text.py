@@ -91,7 +91,13 @@ def compact(text: str) -> str:
     return normalize(text).replace(" ", "")
 
 
+def fold_code(raw: str, limit: int) -> str:
+    """What a merchant typed, as a code (a response code, a service code): full width folded,
+    spaces out, upper case, at most ``limit`` characters."""
+    folded = unicodedata.normalize("NFKC", raw[:limit])
+    return "".join(folded.split()).upper()[:limit]
+
+
 def looks_like_code(query: str) -> bool:
-    """The query is a code's shape and nothing else (full width and spaces folded)."""
-    folded = "".join(unicodedata.normalize("NFKC", query[:16]).split()).upper()
-    return bool(CODE_SHAPE.fullmatch(folded))
+    """The query is a code's shape and nothing else ("93", "z1", "Ａ０")."""
+    return bool(CODE_SHAPE.fullmatch(fold_code(query, 16)))

@@ -9,10 +9,9 @@ path stops at the longest valid prefix; a path under a moved prefix is found aga
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.urls import reverse
 
+from search.text import fold_code
 from triage.tree import (
     CODE_INPUT_LIMIT,
     MAX_DEPTH,
@@ -140,9 +139,8 @@ def top_choices(*, tree: Tree) -> list[Choice]:
 
 
 def normalize_service_code(raw: str) -> str:
-    """What a merchant typed, as a code: full-width and spaces folded, upper case, bounded."""
-    folded = unicodedata.normalize("NFKC", raw[:CODE_INPUT_LIMIT])
-    return "".join(folded.split()).upper()[:CODE_INPUT_LIMIT]
+    """What a merchant typed, as a service code."""
+    return fold_code(raw, CODE_INPUT_LIMIT)
 
 
 def outcome_for_service_code(*, tree: Tree, code: str) -> Outcome | None:

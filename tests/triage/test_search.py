@@ -56,3 +56,13 @@ def test_the_search_page_offers_the_service_code(client):
     page = client.get("/search/", {"q": "C2"}).content.decode()
     assert "没有找到" not in page
     assert f'href="{outcome_url(tree=tree, outcome=outcome)}"' in page
+
+
+def test_the_instant_results_offer_the_service_code_too(client):
+    # What a phone shows while the merchant is still typing, before pressing 搜索.
+    tree = get_tree(get_library())
+    outcome = tree.outcomes[tree.service_codes["C2"]]
+    instant = {"HX-Request": "true", "HX-Target": "instant-results"}
+    html = client.get("/search/", {"q": "c2"}, headers=instant).content.decode()
+    assert f'href="{outcome_url(tree=tree, outcome=outcome)}"' in html
+    assert "服务码 C2" in html
