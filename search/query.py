@@ -31,6 +31,7 @@ from search.sounds import (
     PINYIN_MAX_LETTERS,
     from_initials,
     from_pinyin,
+    from_swapped_pinyin,
     homophone,
     toneless,
 )
@@ -88,10 +89,12 @@ def _pinyin_word(word: str, index: Index) -> str:
 
 
 def _word_of_letters(index: Index, word: str, *, alone: bool) -> str | None:
-    """One word's Chinese: its syllables ("qiandao"; a lone word's were tried already) or its
-    initials ("zgmm")."""
-    return (None if alone else from_pinyin(index.sounds, [word])) or from_initials(
-        index.sounds, word
+    """One word's Chinese: its syllables ("qiandao"; a lone word's were tried already), its
+    initials ("zgmm"), or its syllables with two letters swapped back ("hsouxufei")."""
+    return (
+        (None if alone else from_pinyin(index.sounds, [word]))
+        or from_initials(index.sounds, word)
+        or from_swapped_pinyin(index.sounds, word)
     )
 
 
