@@ -11,6 +11,7 @@ from codes.content import get_codebook
 from codes.search import code_documents, code_pins, codes_in
 from guides.library import get_library
 from helpcenter import caching
+from tests.factories import CODES, write_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -186,5 +187,12 @@ def test_each_card_is_one_document_that_names_a_guide_when_it_has_one():
     by_url = {d.url: d for d in documents}
     assert by_url["/codes/A0/"].guide_slug == "sign-in-after-power-off"
     assert by_url["/codes/91/"].guide_slug == "basic-troubleshooting"
-    assert by_url["/codes/92/"].guide_slug == ""  # a card without links
+    assert by_url["/codes/92/"].guide_slug == "basic-troubleshooting"
     assert {d.kind for d in documents} == {"code"}
+
+
+def test_a_card_without_links_names_no_guide(content_dir):
+    write_codes(content_dir, CODES)
+    by_url = {d.url: d for d in code_documents(get_library())}
+    assert by_url["/codes/51/"].guide_slug == "basic-troubleshooting"
+    assert by_url["/codes/54/"].guide_slug == ""
