@@ -64,6 +64,15 @@ def test_safety_comes_first_in_search_with_its_warning():
     assert wrong == []
 
 
+@pytest.mark.parametrize("text", ["二手机不用实名", "闲鱼上买的pos机 卖家说不用实名直接刷"])
+def test_a_second_hand_terminal_is_a_safety_answer_with_its_warning(text):
+    # Its money goes to the first owner's card, and it may be stolen: warned, like lending one.
+    found = reading.read(get_library(), text)
+    assert found.kind == "safety"
+    assert found.outcomes[0].id == "lost-second-hand"
+    assert "原机主" in found.warning
+
+
 @pytest.mark.django_db
 def test_the_assistant_shows_the_warning_and_the_safety_answer_first(client):
     body = client.get("/triage/ask/", {"q": "客服打电话说帮我降费率，让我把验证码念给他"}).content
