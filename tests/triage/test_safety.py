@@ -63,6 +63,8 @@ from triage.safety import danger
         ("免费送新机 但要先交299押金", "deposit-fee-scams"),
         ("退押金要我先转一笔钱", "deposit-fee-scams"),
         ("电话说不升级就扣费", "other-scam"),
+        ("短信说不处理就扣年费", "other-scam"),
+        ("客服说不取消会员每月扣费", "other-scam"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -96,6 +98,7 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "加个店员账号",
         "退押金要多久",
         "不升级能用吗",
+        "机器不用了不处理会扣年费吗",  # the merchant's own question: nobody said it
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
