@@ -30,8 +30,8 @@ from search.sounds import (
     HOMOPHONE_WEIGHT,
     PINYIN_MAX_LETTERS,
     from_initials,
+    from_mistyped_pinyin,
     from_pinyin,
-    from_swapped_pinyin,
     homophone,
     toneless,
 )
@@ -90,11 +90,11 @@ def _pinyin_word(word: str, index: Index) -> str:
 
 def _word_of_letters(index: Index, word: str, *, alone: bool) -> str | None:
     """One word's Chinese: its syllables ("qiandao"; a lone word's were tried already), its
-    initials ("zgmm"), or its syllables with two letters swapped back ("hsouxufei")."""
+    initials ("zgmm"), or its syllables with a slip mended ("hsouxufei", "shouxufeii")."""
     return (
         (None if alone else from_pinyin(index.sounds, [word]))
         or from_initials(index.sounds, word)
-        or from_swapped_pinyin(index.sounds, word)
+        or from_mistyped_pinyin(index.sounds, word)
     )
 
 

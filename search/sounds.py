@@ -46,7 +46,7 @@ PINYIN_CANDIDATES = 8  # characters considered per syllable, most used first
 PINYIN_BEAM = 8  # paths kept per position
 PINYIN_MAX_LETTERS = 48
 MAX_SYLLABLE = 6  # "zhuang", "shuang"
-SWAP_MIN_LETTERS = 6
+MISTYPED_MIN_LETTERS = 6
 HOMOPHONE_MAX_CHARS = 16
 # Pinyin initials ("zgmm" for 主管密码, "jhm" for 激活码): a word of this many letters may be
 # the first letters of words some title or keyword uses.
@@ -272,17 +272,19 @@ def from_pinyin(sounds: Sounds, words: list[str]) -> str | None:
     return chinese
 
 
-def from_swapped_pinyin(sounds: Sounds, word: str) -> str | None:
-    """Chinese for a pinyin word with two neighbouring letters typed the wrong way round
-    ("hsouxufei" 手续费, "daozhagn" 到账), or None. A word of SWAP_MIN_LETTERS or more only:
-    in a shorter one a swap too often spells some other word."""
-    if not SWAP_MIN_LETTERS <= len(word) <= PINYIN_MAX_LETTERS:
+def from_mistyped_pinyin(sounds: Sounds, word: str) -> str | None:
+    """Chinese for a pinyin word with one slip of the fingers: two neighbouring letters the wrong
+    way round ("hsouxufei" 手续费, "daozhagn" 到账) or a letter typed twice ("shouxufeii"), or
+    None. A word of MISTYPED_MIN_LETTERS or more only: in a shorter one a slip too often spells
+    some other word."""
+    if not MISTYPED_MIN_LETTERS <= len(word) <= PINYIN_MAX_LETTERS:
         return None
     for i in range(len(word) - 1):
         if word[i] == word[i + 1]:
-            continue
-        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        chinese = from_pinyin(sounds, [swapped])
+            mended = word[:i] + word[i + 1 :]
+        else:
+            mended = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        chinese = from_pinyin(sounds, [mended])
         if chinese:
             return chinese
     return None

@@ -156,15 +156,19 @@ def test_two_letters_and_letters_that_spell_nothing_of_the_sites_stay_as_typed(
         ("daozhagn", "到账"),  # the last two
         ("qiandoa", "签到"),
         ("shanfu bunegn", "闪付不能"),  # one word of two
+        ("shouxufeii", "手续费"),  # a letter typed twice
+        ("qiandaoo", "签到"),
     ],
 )
-def test_pinyin_with_two_neighbouring_letters_swapped_is_read_as_meant(shipped_index, query, read):
+def test_pinyin_with_two_letters_swapped_or_one_typed_twice_is_read_as_meant(
+    shipped_index, query, read
+):
     assert search.parse_query(shipped_index, query).text == read
 
 
 @pytest.mark.parametrize("query", ["restart", "network", "merchant", "siel", "printer"])
-def test_english_and_short_words_are_not_read_as_swapped_pinyin(shipped_index, query):
-    # A swap in a word under six letters too often spells some other word; English words
+def test_english_and_short_words_are_not_read_as_mistyped_pinyin(shipped_index, query):
+    # A slip in a word under six letters too often spells some other word; English words
     # whose swaps spell no syllables stay as typed.
     assert search.parse_query(shipped_index, query).text == query
 
