@@ -219,8 +219,10 @@ def _safety_first(
     tree: Tree, ranked: list[tuple[Outcome, float]], danger: str, off_topic: float
 ) -> tuple[tuple[Outcome, float], str] | None:
     """The safety answer to put first and its warning, or None. A danger signal always names
-    one; the model's safety outcomes only when they are likelier than "about something else"
-    ("火星探测器" has the sparks of "冒火星" in it, and is still no charger on fire)."""
+    one; the model's safety outcomes only when they are likelier than "about something else".
+    A lone word of a danger still reads as one: "火星探测器" gets the sparks of "冒火星" (three
+    blind examples). Across blind writers, answering "not found" whenever the model knows under
+    30% of a text's character pairs would drop 17 right answers to win 10."""
     if danger in tree.outcomes and danger in tree.routes:
         signalled = tree.outcomes[danger]
         if ranked:
@@ -315,7 +317,12 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
             warning=reading.warning,
         )
     off_topic = reading.off_topic if reading.about_nothing else 0.0
-    exact = tuple(section_hit(section) for section, p in reading.sections if p >= EXACT_SECTION)
+    # A section search shows in its guide's place: one the reader is sure of, or the one the
+    # assistant lists first (likelier than every outcome), so both show the same answer.
+    sure = [section for section, p in reading.sections if p >= EXACT_SECTION]
+    if reading.section_first and reading.sections[0][0] not in sure:
+        sure.insert(0, reading.sections[0][0])
+    exact = tuple(section_hit(section) for section in sure)
     return Understood(dict(guides), hits, urls, first, off_topic, exact)
 
 
