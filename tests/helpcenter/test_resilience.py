@@ -155,9 +155,9 @@ def site_without_database(request):
 READS = [
     GUIDE,
     "/",
-    "/search/?q=火星探测器",
-    "/api/search?q=火星探测器",
-    "/triage/ask/?q=火星探测器",
+    "/search/?q=恐龙化石",
+    "/api/search?q=恐龙化石",
+    "/triage/ask/?q=恐龙化石",
 ]
 
 
