@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,24 @@ def test_a_section_likelier_than_every_outcome_goes_first_and_a_weak_one_is_not_
     assert behind.outcomes[0].id == "wrong-password" and behind.sections[0][0].label == label
     assert reading.decide(tree, {label: 0.04, "none": 0.01}).kind == "not_found"
     assert reading.decide(tree, {label: 0.3, "none": 0.6}).kind == "not_found"
+
+
+def test_search_shows_in_its_guides_place_the_section_the_assistant_lists_first():
+    # Likelier than every outcome but not sure (under EXACT_SECTION): the assistant lists the
+    # FAQ entry first, so search shows that entry for its guide, not the section BM25 found.
+    library = get_library()
+    tree = get_tree(library)
+    section = tree.sections["settlement-not-received#faq-withdraw"]
+    outcome = "money-really-frozen"
+    assert not section.outcomes and outcome in tree.outcomes
+    listed = reading.decide(tree, {section.label: 0.45, outcome: 0.35, "none": 0.01})
+    assert listed.section_first
+    found = reading.understood_of(library, replace(listed, probabilities={section.label: 0.45}))
+    assert [hit.url for hit in found.exact] == [section.url]
+    # An outcome likelier than the section: the section does not take the guide's place.
+    outcome_first = reading.decide(tree, {section.label: 0.35, outcome: 0.45})
+    assert not outcome_first.section_first
+    found = reading.understood_of(
+        library, replace(outcome_first, probabilities={outcome: 0.45, section.label: 0.35})
+    )
+    assert found.exact == ()
