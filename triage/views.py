@@ -32,6 +32,7 @@ from helpcenter.http import HtmxHttpRequest, clean_query
 from search import registry
 from search.query import blend, search_with_hint
 from search.registry import get_index
+from search.text import looks_like_code
 from triage import flow, reading
 from triage.loading import get_tree
 
@@ -143,6 +144,8 @@ def _understand(library: Library, tree: flow.Tree, query: str) -> dict[str, Any]
         "guides_first": understood.section_first and bool(guides),
         "channels": [] if found else channels,
         "search_url": f"{reverse('search:page')}?{urlencode({'q': query})}",
+        # "93", "N6": nothing found and no code's card shown: the code lookup, as search says.
+        "code_like": not found and not screens and looks_like_code(query),
     }
 
 

@@ -612,3 +612,20 @@ def test_every_service_code_still_opens_its_outcome(client):
         page = text(client.get(response["Location"]))
         assert f'服务码 <strong class="code">{code}</strong>' in page, code
         assert tree.outcomes[outcome_id].title in page
+
+
+@pytest.mark.django_db
+def test_a_code_the_assistant_finds_nothing_for_points_to_the_code_lookup(client):
+    # "93" is no code of the table, "N6" a provider's own: as search does, the reply says where
+    # to look it up (with htmx too).
+    for typed in ("93", "N6"):
+        for headers in ({}, {"HX-Request": "true"}):
+            body = client.get("/triage/ask/", {"q": typed}, headers=headers).content.decode()
+            assert "没有找到和这句话相关的解答" in body
+            assert f'href="/codes/jump/?code={typed}"' in body
+            assert "多半是服务商自己定的" in body
+    # Words found nothing for, and a code whose card the reply shows, get no lookup hint.
+    assert (
+        "/codes/jump/?code=" not in client.get("/triage/ask/", {"q": "恐龙化石"}).content.decode()
+    )
+    assert "多半是服务商自己定的" not in client.get("/triage/ask/", {"q": "96"}).content.decode()
