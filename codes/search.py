@@ -143,19 +143,49 @@ def code_pins(library: Library, query: str) -> list[Hit]:
     hits = []
     hits += _screen_pins(library, query)
     for entry in entries:
+        if any(hit.url == entry.url for hit in hits):
+            continue  # "55 密码错": the message's card is the code's
         snippet = f"{entry.who.label} · {entry.retry.label}。{entry.steps[0]}"
         hits.append(
-            Hit(
-                url=entry.url,
-                guide_slug=_guide_of(entry),
-                title=_title(entry),
-                section_title="",
-                snippet_html=highlight(snippet, []),
-                score=0.0,  # a pin is placed by position, not by score
-                kind="code",
+            _pin(entry.url, _guide_of(entry), _title(entry), "", highlight(snippet, []), "code")
+        )
+    if len(hits) == 1 and entries and _only_code(query, entries[0]):
+        hits += _link_pins(library, entries[0])
+    return hits[:MAX_PINS]
+
+
+# What a merchant types around a code alone: "55", "返回码55", "显示55是什么意思".
+_AROUND_CODE = re.compile(
+    r"(返回码|错误码|错误代码|代码|码|CODE|ERROR|显示|提示|报|出现|是|啥|什么|意思|怎么办|咋办)*"
+)
+
+
+def _only_code(query: str, entry: ResponseCode) -> bool:
+    folded = re.sub(r"[\W_]+", "", _folded(query))
+    code = next((c for c in entry.codes if c in folded), "")
+    return bool(code) and _AROUND_CODE.fullmatch(folded.replace(code, "", 1)) is not None
+
+
+def _link_pins(library: Library, entry: ResponseCode) -> list[Hit]:
+    """A code typed alone: after its card, the sections the card leads on to, not whatever
+    else shares the number ("55" is also in "0.55%")."""
+    hits = []
+    for link in entry.links:
+        guide = library.guides.get(link.slug)
+        section = guide and guide.section(link.url.partition("#")[2])
+        if guide is None or section is None:
+            continue
+        hits.append(
+            _pin(
+                link.url,
+                guide.slug,
+                guide.title,
+                section.title,
+                highlight(link.label or section.text[:60], []),
+                "section",
             )
         )
-    return hits[:MAX_PINS]
+    return hits
 
 
 def _screen_pins(library: Library, query: str) -> list[Hit]:
@@ -166,14 +196,18 @@ def _screen_pins(library: Library, query: str) -> list[Hit]:
             continue
         title, _, section = screen.label.partition(" · ")
         hits.append(
-            Hit(
-                url=screen.url,
-                guide_slug=screen.guide,
-                title=title,
-                section_title=section,
-                snippet_html=highlight(f"屏幕显示“{screen.text}”", [screen.text]),
-                score=0.0,
-                kind="code" if screen.codes else "section",
+            _pin(
+                screen.url,
+                screen.guide,
+                title,
+                section,
+                highlight(f"屏幕显示“{screen.text}”", [screen.text]),
+                "code" if screen.codes else "section",
             )
         )
     return hits
+
+
+def _pin(url: str, guide: str, title: str, section: str, snippet_html: str, kind: str) -> Hit:
+    # A pin is placed by position, not by score.
+    return Hit(url, guide, title, section, snippet_html, score=0.0, kind=kind)

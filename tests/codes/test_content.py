@@ -164,7 +164,9 @@ def test_links_go_where_the_issue_says():
     assert any(u.startswith("/guides/restore-suspended-terminal/") for u in urls("97"))
     # The customer's card is locked, not the terminal's operator.
     for code in ("38", "75", "55"):
-        assert urls(code) == ["/guides/unlock-locked-terminal/#faq-card-pin-locked"]
+        assert urls(code)[0] == "/guides/unlock-locked-terminal/#faq-card-pin-locked"
+    # A wrong PIN is this card's problem, as 05 and 51 are: other cards still work.
+    assert urls("55")[1:] == ["/guides/basic-troubleshooting/#card-reader"]
 
 
 def test_groups_follow_who_acts_and_sort_by_code():

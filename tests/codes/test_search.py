@@ -196,3 +196,20 @@ def test_a_card_without_links_names_no_guide(content_dir):
     by_url = {d.url: d for d in code_documents(get_library())}
     assert by_url["/codes/51/"].guide_slug == "basic-troubleshooting"
     assert by_url["/codes/54/"].guide_slug == ""
+
+
+@pytest.mark.parametrize("query", ["55", "返回码55", "code 55", "显示55是什么意思"])
+def test_a_code_typed_alone_is_followed_by_the_sections_its_card_leads_to(query):
+    # Not whatever else shares the number ("0.55%" in a fees guide).
+    entry = get_codebook(get_library()).get("55")
+    hits = code_pins(get_library(), query)
+    assert [h.url for h in hits] == [entry.url, *(link.url for link in entry.links)][:3]
+    assert [h.kind for h in hits[1:]] == ["section"] * (len(hits) - 1)
+    assert all(h.section_title for h in hits[1:])
+
+
+@pytest.mark.parametrize("query", ["刷卡55", "交易失败41", "55 密码错"])
+def test_a_code_among_other_words_pins_its_card_alone_and_once(query):
+    # The other words rank the rest; "密码错" is 55's own screen message, one card.
+    hits = code_pins(get_library(), query)
+    assert [h.kind for h in hits] == ["code"]
