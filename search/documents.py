@@ -103,6 +103,8 @@ class Understood:
     ``off_topic`` is how sure the reader is that the query is about nothing the site covers
     (0 when something fits better). ``exact`` are sections the reader is sure of (taught by
     their own examples): each takes its guide's place instead of the section the words found.
+    Of a guide it is sure of (``hits`` scored at least ``SURE_GUIDE``), its landing section
+    takes the place of one the words found that it hardly rates (``answers``).
     """
 
     guides: dict[str, float]
@@ -111,3 +113,5 @@ class Understood:
     first: Hit | None = None
     off_topic: float = 0.0
     exact: tuple[Hit, ...] = ()
+    # Guide section url -> how likely the reader's likeliest answer there is.
+    answers: dict[str, float] = field(default_factory=dict)

@@ -65,6 +65,10 @@ BLEND_POOL = 20
 # off-topic queries (94.6% / 97.8% against 94.5% / 97.7%) but left a real question without an
 # answer ("刷信用卡要扣多少钱" got 没有找到): an empty page costs a merchant more.
 OFF_TOPIC_SURE = 0.4
+# A guide the reader rates this likely shows the reader's likeliest answer in it rather than
+# the section the words found, unless the reader rates that one at least KEEP_FOUND_SECTION.
+SURE_GUIDE = 0.5
+KEEP_FOUND_SECTION = 0.05
 OFF_TOPIC_KNOWN_SHARE = 0.5
 
 
@@ -394,8 +398,11 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     ``READER_SHARE``. Guides only the reader found join with their landing section."""
     best = max((hit.score for hit in hits), default=0.0) or 1.0
     exact = {hit.guide_slug: hit for hit in understood.exact}
+    for hit in understood.hits:  # a guide the reader is sure of: its likeliest answer there
+        if hit.score >= SURE_GUIDE and hit.guide_slug not in exact:
+            exact[hit.guide_slug] = hit
     if exact:  # a section the reader is sure of takes its guide's place, with the words' score
-        hits = _exact_sections(hits, exact)
+        hits = _exact_sections(hits, exact, understood)
     present = {hit.guide_slug for hit in hits if hit.kind != "outcome"}
     joining: dict[str, Hit] = {}  # guides only the reader found, with its landing section
     for hit in (*understood.exact, *understood.hits):
@@ -416,14 +423,19 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     return [replace(hit, score=score) for score, _, hit in scored]
 
 
-def _exact_sections(hits: list[Hit], exact: dict[str, Hit]) -> list[Hit]:
+def _exact_sections(hits: list[Hit], exact: dict[str, Hit], understood: Understood) -> list[Hit]:
     kept, replaced = [], set()
+    sure = {hit.url for hit in understood.exact}
     for hit in hits:
         if hit.kind in ("guide", "section") and hit.guide_slug in exact:
             if hit.guide_slug in replaced:
                 continue
             replaced.add(hit.guide_slug)
-            hit = replace(exact[hit.guide_slug], score=hit.score)
+            # Of a guide the reader is merely sure of, a section the words found and the reader
+            # also rates stays ("保修": the repair entry, not the likelier "换一台机器").
+            ours = exact[hit.guide_slug]
+            if ours.url in sure or understood.answers.get(hit.url, 0.0) < KEEP_FOUND_SECTION:
+                hit = replace(ours, score=hit.score)
         kept.append(hit)
     return kept
 

@@ -284,6 +284,7 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
     # guide -> its likeliest answer (an outcome or a section) and that answer's probability;
     # hits are built only for the few guides offered, not for every label of every query.
     landing: dict[str, tuple[Outcome | SectionExamples, float]] = {}
+    answers: dict[str, float] = {}  # guide section url -> its likeliest answer's probability
     for label, probability in reading.probabilities.items():
         if (outcome := tree.outcomes.get(label)) is not None:
             if label not in outcome_urls or not outcome.guide_url:
@@ -295,6 +296,8 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
         else:
             continue
         guides[answer.guide] += probability
+        url = answer.guide_url if isinstance(answer, Outcome) else answer.url
+        answers[url] = max(answers.get(url, 0.0), probability)
         if probability > landing.get(answer.guide, (None, 0.0))[1]:
             landing[answer.guide] = (answer, probability)
     likely = sorted(landing.values(), key=lambda pair: -guides[pair[0].guide])
@@ -323,7 +326,7 @@ def understood_of(library: Library, reading: Reading) -> Understood | None:
     if reading.section_first and reading.sections[0][0] not in sure:
         sure.insert(0, reading.sections[0][0])
     exact = tuple(section_hit(section) for section in sure)
-    return Understood(dict(guides), hits, urls, first, off_topic, exact)
+    return Understood(dict(guides), hits, urls, first, off_topic, exact, answers)
 
 
 def _outcome_urls(library: Library) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -144,3 +145,35 @@ def test_a_section_the_reader_is_sure_of_takes_its_guides_section_place_but_no_c
     assert sure.url in urls and printer.url not in urls
     assert card.url in urls  # a code's card is no section of the guide: it stays
     assert urls.index(sure.url) < urls.index(other.url)
+
+
+@pytest.mark.parametrize(
+    ("guide_p", "found_p", "shown"),
+    [
+        (0.85, 0.0, "landing"),  # sure of the guide, the words' section hardly rated: replaced
+        (0.85, 0.07, "found"),  # the reader rates the words' section too: it stays ("保修")
+        (0.4, 0.0, "found"),  # not sure of the guide: the words decide the section
+    ],
+)
+def test_a_guide_the_reader_is_sure_of_shows_its_likeliest_answer_there(guide_p, found_p, shown):
+    # "app里的钱提不出来": the reader is sure of settlement-not-received and likeliest its
+    # frozen-money answer; the words found the scam-prevention section of the same guide.
+    from search.documents import Hit, Understood
+    from search.query import KEEP_FOUND_SECTION, SURE_GUIDE, blend
+
+    assert SURE_GUIDE <= 0.85 and SURE_GUIDE > 0.4 and KEEP_FOUND_SECTION <= 0.07
+
+    def hit(url, slug, score=1.0):
+        return Hit(url, slug, "t", "", "", score, "section")
+
+    found = hit("/guides/settlement-not-received/#prevention", "settlement-not-received", 2.0)
+    other = hit("/guides/basic-troubleshooting/#printer", "basic-troubleshooting", 1.5)
+    landing = hit("/guides/settlement-not-received/#really-frozen", "settlement-not-received")
+    understood = Understood(
+        {"settlement-not-received": guide_p},
+        (replace(landing, score=guide_p),),
+        answers={landing.url: 0.43, found.url: found_p},
+    )
+    urls = [h.url for h in blend([found, other], understood)]
+    assert urls[0] == (landing.url if shown == "landing" else found.url)
+    assert (found.url in urls) == (shown == "found") and other.url in urls
