@@ -220,15 +220,17 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-# "不是丢了，是太旧了", "不是骗子电话，是正经调单": a danger the merchant rules out.
+# "不是丢了，是太旧了", "不是骗子电话，是正经调单": a danger the merchant rules out; but
+# "是不是骗子", "是不是丢了" ask whether it is one.
 _RULED_OUT = ("不是", "并非", "不算")
+_ASKING = "是不是"
 
 
 def danger(text: str) -> str:
     """The safety outcome a normalised text signals, or "" when it signals none."""
     for outcome, pattern in SIGNALS:
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 4) : match.start()]
+            before = text[max(0, match.start() - 4) : match.start()].replace(_ASKING, "")
             if not any(word in before for word in _RULED_OUT):
                 return outcome
     return ""

@@ -65,6 +65,9 @@ from triage.safety import danger
         ("电话说不升级就扣费", "other-scam"),
         ("短信说不处理就扣年费", "other-scam"),
         ("客服说不取消会员每月扣费", "other-scam"),
+        # "是不是" asks; it rules nothing out ("不是骗子，是正经调单" does, below).
+        ("是不是骗子", "other-scam"),
+        ("机器是不是被偷了", "lost-stop-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
