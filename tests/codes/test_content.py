@@ -165,6 +165,11 @@ def test_links_go_where_the_issue_says():
     # The customer's card is locked, not the terminal's operator.
     for code in ("38", "75", "55"):
         assert urls(code)[0] == "/guides/unlock-locked-terminal/#faq-card-pin-locked"
+    # 45 is what payment-methods' first step quotes ("请插卡交易"): insert the chip.
+    assert urls("45") == [
+        "/guides/payment-methods/#card-types",
+        "/guides/basic-troubleshooting/#card-reader",
+    ]
     # A wrong PIN is this card's problem, as 05 and 51 are: other cards still work.
     assert urls("55")[1:] == ["/guides/basic-troubleshooting/#card-reader"]
 
