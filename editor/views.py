@@ -29,8 +29,8 @@ from guides.loading import SLUG_RE
 from insights import report
 
 # MAX_CHARS of Chinese, URL-encoded (9 bytes a character), fits; Django reads up to
-# DATA_UPLOAD_MAX_MEMORY_SIZE (settings), and deploy/nginx.conf lets 10 MB through here only.
-MAX_BODY_BYTES = 10_000_000
+# DATA_UPLOAD_MAX_MEMORY_SIZE (settings), and deploy/nginx.conf lets 20 MB through here only.
+MAX_BODY_BYTES = 20_000_000
 
 
 class HtmxHttpRequest(HttpRequest):

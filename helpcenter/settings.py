@@ -263,9 +263,9 @@ PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "736"))
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 64 * 1024
 # A form body Django will read: the browser editor posts a whole content file (examples.yaml, the
-# largest, about 1.8 MB URL-encoded; editor/views.py refuses more than 10,000,000 bytes with its own
+# largest, about 2.9 MB URL-encoded; editor/views.py refuses more than 20,000,000 bytes with its own
 # page). The other forms are a few bytes, and the beacons check their own length.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- insights: what editors see (insights/) ------------------------------------------------
 # Counters wait in each process's memory and are written every few seconds or events.

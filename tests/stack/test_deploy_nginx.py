@@ -354,6 +354,6 @@ def test_the_editor_can_post_the_largest_content_file_through_nginx_and_no_more(
         url = "/staff/content/files/examples.yaml/"
         passed = get(base, url, method="POST", body=body, **form)
         assert passed.status != 413  # Django answers it (not signed in), not nginx
-        huge = b"text=" + b"a" * (11 * 1024 * 1024)
+        huge = b"text=" + b"a" * (21 * 1024 * 1024)
         refused = get(base, url, method="POST", body=huge, **form)
         assert refused.status == 413
