@@ -56,11 +56,16 @@ def get(base: str, path: str, *, method: str = "GET", body: bytes | None = None,
 def front(scratch: Path, upstream: str, listen: int) -> Iterator[str]:
     """nginx with deploy/nginx.conf on a loopback port; yields its base URL."""
     conf = scratch / "nginx.conf"
+    # Not yet bound, ``listen`` may come back from the OS again: nginx would then serve the
+    # redirect server on the port under test, and every answer would be a 301.
+    redirect = free_port()
+    while redirect == listen:
+        redirect = free_port()
     conf.write_text(
         local_config(
             scratch=scratch,
             listen=listen,
-            redirect=free_port(),
+            redirect=redirect,
             upstream=upstream,
             static_root=scratch / "static",
         )
