@@ -52,8 +52,10 @@ _TENS = re.compile(
     r"(?<![零一二三四五六七八九十百千万两点第])([一二三四五六七八九])?十([一二三四五六七八九])?"
     r"(?![零一二三四五六七八九十百千万])"
 )
+# The words for a code, or for what the screen shows, that merchants write before one.
+_CODE_WORDS = "返回码|错误代码|错误码|代码|码|错误|显示|提示|报"
 _SAID_DIGITS = re.compile(
-    r"(码|代码|返回码|错误码|错误|显示|提示|报)\s*([零一二三四五六七八九]{2})(?![零一二三四五六七八九十百千万])"
+    rf"({_CODE_WORDS})\s*([零一二三四五六七八九]{{2}})(?![零一二三四五六七八九十百千万])"
 )
 
 
@@ -155,9 +157,7 @@ def code_pins(library: Library, query: str) -> list[Hit]:
 
 
 # What a merchant types around a code alone: "55", "返回码55", "显示55是什么意思".
-_AROUND_CODE = re.compile(
-    r"(返回码|错误码|错误代码|代码|码|CODE|ERROR|显示|提示|报|出现|是|啥|什么|意思|怎么办|咋办)*"
-)
+_AROUND_CODE = re.compile(rf"({_CODE_WORDS}|CODE|ERROR|出现|是|啥|什么|意思|怎么办|咋办)*")
 
 
 def _only_code(query: str, entry: ResponseCode) -> bool:

@@ -398,11 +398,14 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     ``READER_SHARE``. Guides only the reader found join with their landing section."""
     best = max((hit.score for hit in hits), default=0.0) or 1.0
     exact = {hit.guide_slug: hit for hit in understood.exact}
-    for hit in understood.hits:  # a guide the reader is sure of: its likeliest answer there
-        if hit.score >= SURE_GUIDE and hit.guide_slug not in exact:
-            exact[hit.guide_slug] = hit
-    if exact:  # a section the reader is sure of takes its guide's place, with the words' score
-        hits = _exact_sections(hits, exact, understood)
+    # A guide the reader is sure of: its likeliest answer there.
+    likeliest = {
+        hit.guide_slug: hit
+        for hit in understood.hits
+        if hit.score >= SURE_GUIDE and hit.guide_slug not in exact
+    }
+    if exact or likeliest:  # takes its guide's place, with the words' score
+        hits = _exact_sections(hits, exact, likeliest, understood.answers)
     present = {hit.guide_slug for hit in hits if hit.kind != "outcome"}
     joining: dict[str, Hit] = {}  # guides only the reader found, with its landing section
     for hit in (*understood.exact, *understood.hits):
@@ -423,19 +426,22 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     return [replace(hit, score=score) for score, _, hit in scored]
 
 
-def _exact_sections(hits: list[Hit], exact: dict[str, Hit], understood: Understood) -> list[Hit]:
+def _exact_sections(
+    hits: list[Hit], exact: dict[str, Hit], likeliest: dict[str, Hit], answers: dict[str, float]
+) -> list[Hit]:
     kept, replaced = [], set()
-    sure = {hit.url for hit in understood.exact}
     for hit in hits:
-        if hit.kind in ("guide", "section") and hit.guide_slug in exact:
-            if hit.guide_slug in replaced:
+        guide = hit.guide_slug
+        if hit.kind in ("guide", "section") and (guide in exact or guide in likeliest):
+            if guide in replaced:
                 continue
-            replaced.add(hit.guide_slug)
+            replaced.add(guide)
+            if guide in exact:
+                hit = replace(exact[guide], score=hit.score)
             # Of a guide the reader is merely sure of, a section the words found and the reader
             # also rates stays ("保修": the repair entry, not the likelier "换一台机器").
-            ours = exact[hit.guide_slug]
-            if ours.url in sure or understood.answers.get(hit.url, 0.0) < KEEP_FOUND_SECTION:
-                hit = replace(ours, score=hit.score)
+            elif answers.get(hit.url, 0.0) < KEEP_FOUND_SECTION:
+                hit = replace(likeliest[guide], score=hit.score)
         kept.append(hit)
     return kept
 

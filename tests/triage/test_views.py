@@ -629,3 +629,19 @@ def test_a_code_the_assistant_finds_nothing_for_points_to_the_code_lookup(client
         "/codes/jump/?code=" not in client.get("/triage/ask/", {"q": "恐龙化石"}).content.decode()
     )
     assert "多半是服务商自己定的" not in client.get("/triage/ask/", {"q": "96"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_code_typed_alone_into_the_assistant_shows_its_card_then_where_it_leads(client):
+    # A merchant types "41" as it stands on the screen: the card first, then the step its card
+    # leads to (for a lost card, refusing the sale), not guides that merely share the number.
+    from codes.content import get_codebook
+    from guides.library import get_library
+
+    entry = get_codebook(get_library()).get("41")
+    body = client.get("/triage/ask/", {"q": "41"}).content.decode()
+    screens = body[body.index('aria-label="屏幕上的提示"') :]
+    screens = screens[: screens.index("</ul>")]
+    shown = re.findall(r'href="([^"]+)"', screens)
+    assert shown[0] == entry.url
+    assert shown[1:] == [link.url for link in entry.links]
