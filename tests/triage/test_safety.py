@@ -68,6 +68,13 @@ from triage.safety import danger
         # "是不是" asks; it rules nothing out ("不是骗子，是正经调单" does, below).
         ("是不是骗子", "other-scam"),
         ("机器是不是被偷了", "lost-stop-terminal"),
+        # A fee demanded, asked about: "is it real?"
+        ("年费299是真的吗", "deposit-fee-scams"),
+        ("说要交流量费 真的假的", "deposit-fee-scams"),
+        ("顾客扫码出来的名字不是我店的", "scam-qr-swapped"),
+        ("信用卡代还 提额", "credit-no-cash-out"),
+        ("有人找我养卡", "credit-no-cash-out"),
+        ("充电的时候着火了", "power-danger"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -102,6 +109,10 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "退押金要多久",
         "不升级能用吗",
         "机器不用了不处理会扣年费吗",  # the merchant's own question: nobody said it
+        "燃气灶打不着火",  # a stove that will not light
+        "汽车电瓶亏电打不着火",
+        "押金是真的能退吗",  # a deposit asked about is the deposit's answer
+        "代还款日期",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
