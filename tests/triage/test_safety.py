@@ -75,6 +75,8 @@ from triage.safety import danger
         ("信用卡代还 提额", "credit-no-cash-out"),
         ("有人找我养卡", "credit-no-cash-out"),
         ("充电的时候着火了", "power-danger"),
+        ("机器晚上热得厉害", "power-danger"),
+        ("刷卡退现金给他", "scam-lend-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -113,6 +115,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "汽车电瓶亏电打不着火",
         "押金是真的能退吗",  # a deposit asked about is the deposit's answer
         "代还款日期",
+        "客人退货了，刷卡的钱怎么退给他",  # a refund of what the customer paid
+        "店里很热 机器没反应",  # the shop is hot, not the terminal
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
