@@ -75,6 +75,7 @@ from triage.safety import danger
         ("信用卡代还 提额", "credit-no-cash-out"),
         ("有人找我养卡", "credit-no-cash-out"),
         ("充电的时候着火了", "power-danger"),
+        ("充电器差点着火", "power-danger"),
         ("机器晚上热得厉害", "power-danger"),
         ("刷卡退现金给他", "scam-lend-terminal"),
     ],
