@@ -117,7 +117,9 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "chargeback-scams",
-            rf"(调单|拒付|退单|交易异常).{{0,14}}(转账|转钱|打钱|{_SECRET}|交钱|保证金|退到)",
+            rf"(调单|拒付|退单|交易异常).{{0,14}}(转账|转钱|打钱|{_SECRET}|交钱|保证金|退到)"
+            # A message about a chargeback, and the merchant asks whether it is real.
+            r"|(调单|拒付|退单).{0,24}(真的假的|是真的吗|是不是真的|是不是骗|是骗子吗|骗子吧)",
         ),
         (
             "scam-lend-terminal",
@@ -226,7 +228,7 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"|{_DEVICE}机?(就|也|都)?(没了|不见了)(?!反应|声|电|信号|网)"
             rf"|(丢了|弄丢了|被偷了|偷走了|被盗了|被抢了).{{0,6}}{_DEVICE}|(偷|盗|抢)(走|了).{{0,4}}{_DEVICE}"
             # The phone the payment app is still signed in on ("手机丢了 app还登着").
-            rf"|手机.{{0,4}}{_LOST}.{{0,20}}(登着|登录着|还登|没退出|装着)",
+            rf"|手机.{{0,4}}{_LOST}.{{0,20}}(登着|登录着|还登|没退出|装着|(上面|里面|里头)有)",
         ),
     )
 )

@@ -78,6 +78,8 @@ from triage.safety import danger
         ("充电器差点着火", "power-danger"),
         ("机器晚上热得厉害", "power-danger"),
         ("刷卡退现金给他", "scam-lend-terminal"),
+        ("短信说要调单 让我上传身份证 真的假的", "chargeback-scams"),
+        ("手机丢了 上面有收款app", "lost-stop-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
