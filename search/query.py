@@ -70,6 +70,10 @@ OFF_TOPIC_SURE = 0.4
 SURE_GUIDE = 0.5
 KEEP_FOUND_SECTION = 0.05
 OFF_TOPIC_KNOWN_SHARE = 0.5
+# Cards the query does not name (no code, no screen message of theirs: those are pinned) that
+# the words still find: "交易失败" is on a dozen cards' screens, and a page of five cards would
+# hide the guides that explain it. The best one stays.
+UNNAMED_CARDS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +427,14 @@ def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
 
     scored = [(mixed(hit), i, hit) for i, hit in enumerate(pool)]
     scored.sort(key=lambda row: (-row[0], row[1]))
-    return [replace(hit, score=score) for score, _, hit in scored]
+    ranked, cards = [], 0
+    for score, _, hit in scored:
+        if hit.kind == "code":
+            cards += 1
+            if cards > UNNAMED_CARDS:
+                continue
+        ranked.append(replace(hit, score=score))
+    return ranked
 
 
 def _exact_sections(

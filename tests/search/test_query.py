@@ -147,6 +147,30 @@ def test_a_section_the_reader_is_sure_of_takes_its_guides_section_place_but_no_c
     assert urls.index(sure.url) < urls.index(other.url)
 
 
+def test_cards_the_words_merely_find_take_one_place_and_leave_the_rest_to_guides():
+    # "交易失败" is on a dozen cards' screens; a code the query names is pinned, not blended.
+    from search.documents import Hit, Understood
+    from search.query import UNNAMED_CARDS, blend
+
+    def hit(url, slug, kind, score):
+        return Hit(url, slug, "t", "", "", score, kind)
+
+    cards = [
+        hit(f"/codes/{c}/", "basic-troubleshooting", "code", 5.0 - i) for i, c in enumerate("0123")
+    ]
+    section = hit(
+        "/guides/sign-in-after-power-off/#faq-still-fails",
+        "sign-in-after-power-off",
+        "section",
+        1.0,
+    )
+    understood = Understood({"sign-in-after-power-off": 0.5, "basic-troubleshooting": 0.3}, ())
+    ranked = blend([*cards, section], understood)
+    assert [h.kind for h in ranked].count("code") == UNNAMED_CARDS == 1
+    assert ranked[0].url == "/codes/0/"  # the best of them stays
+    assert section.url in [h.url for h in ranked]
+
+
 @pytest.mark.parametrize(
     ("guide_p", "found_p", "shown"),
     [
