@@ -80,6 +80,9 @@ from triage.safety import danger
         ("刷卡退现金给他", "scam-lend-terminal"),
         ("短信说要调单 让我上传身份证 真的假的", "chargeback-scams"),
         ("手机丢了 上面有收款app", "lost-stop-terminal"),
+        ("激活显示已绑定 我是网上买的二手的", "lost-second-hand"),
+        ("朋友转让的机器能接着用吗", "lost-second-hand"),
+        ("正规客服怎么认", "other-scam"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -120,6 +123,7 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "代还款日期",
         "客人退货了，刷卡的钱怎么退给他",  # a refund of what the customer paid
         "店里很热 机器没反应",  # the shop is hot, not the terminal
+        "二手手机哪里回收",  # phones, not a terminal
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
