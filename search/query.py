@@ -399,7 +399,8 @@ def _weakly_matched(index: Index, parsed: Query) -> bool:
 def blend(hits: list[Hit], understood: Understood) -> list[Hit]:
     """BM25's ranking and the reader's, mixed: each hit's score as a share of the best BM25
     score, and the reader's probability for its guide (or, for an outcome, for it), weighted
-    ``READER_SHARE``. Guides only the reader found join with their landing section."""
+    ``READER_SHARE``. Guides only the reader found join with their landing section; of the
+    cards, which the query does not name (those are pinned), the best ``UNNAMED_CARDS`` stay."""
     best = max((hit.score for hit in hits), default=0.0) or 1.0
     exact = {hit.guide_slug: hit for hit in understood.exact}
     # A guide the reader is sure of: its likeliest answer there.
