@@ -83,6 +83,7 @@ from triage.safety import danger
         ("激活显示已绑定 我是网上买的二手的", "lost-second-hand"),
         ("朋友转让的机器能接着用吗", "lost-second-hand"),
         ("正规客服怎么认", "other-scam"),
+        ("原来的卡注销了 能不能退到他老婆的卡上", "refund-never-transfer"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
