@@ -18,9 +18,10 @@ bench/heldout/search-labels.tsv). A code's card ("51" finds /codes/51/) counts a
 the outcome whose response_codes list that code (or the card's first link): the card is the
 answer to that code. The held-out line is also printed strictly, a card counting as no guide.
 
-Held out A unseen: how many of its lines blind writers also wrote (verbatim, as the content
-check compares phrasings), and its figures on a model trained without any of its phrasings, so
-that, like a held example in cross-validation, every line is new to the model.
+Held out A unseen: how many of its lines blind writers also wrote (the same text as search
+reads it, punctuation aside: wider than the content check's comparison, so more is left out),
+and its figures on a model trained without any of its phrasings, so that, like a held example
+in cross-validation, every line is new to the model.
 
 Photos: the photo lands where the exact screen text would (tuned: tests/screen_photos.py; held
 out: bench/heldout/photos.py, labels.tsv).

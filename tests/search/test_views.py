@@ -181,3 +181,15 @@ def test_a_slip_is_read_by_the_word_it_makes_on_either_side(client):
     assert api["results"][0]["slug"] == "unlock-locked-terminal"
     # A particle makes no word: "纸" is as meant, and is not read as "知" of "不知怎么办".
     assert client.get("/api/search", {"q": "纸怎么装"}).json()["suggestion"] == ""
+
+
+def test_a_message_many_cards_show_leaves_the_page_to_guides(client):
+    # "交易失败" is on a dozen cards' screens: one card, then guides, not a page of cards.
+    html = client.get("/search/", {"q": "交易失败"}).content.decode()
+    results = html.split('id="search-results"')[1]
+    links = re.findall(r'<a [^>]*href="(/(?:codes|guides)/[^"]+)"', results)
+    assert len([u for u in links if u.startswith("/codes/") and u != "/codes/"]) <= 1
+    assert any(u.startswith("/guides/") for u in links[:3])
+    api = client.get("/api/search", {"q": "交易失败"}).json()
+    urls = [r["url"] for r in api["results"]]
+    assert len([u for u in urls if u.startswith("/codes/")]) <= 1
