@@ -53,6 +53,11 @@ MESSAGES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("激活码无效", "激活码已使用", "激活码已过期"), "activate-new-terminal", "invalid-code"),
     (("终端未激活", "请先激活", "请输入激活码"), "activate-new-terminal", "activate-on-terminal"),
     (("激活失败", "该设备已被绑定"), "activate-new-terminal", "activation-failed"),
+    (
+        ("请下载参数", "请重新下载参数", "参数下载失败", "正在下载参数"),
+        "sign-in-after-power-off",
+        "faq-download-params",
+    ),
     (("请先结算", "交易笔数已满"), "settlement-not-received", "batch-settlement"),
     (("商户已冻结",), "account-frozen", "merchant-account"),
     (("付款码已失效", "二维码已过期"), "qr-code-payment", "scan-fails"),

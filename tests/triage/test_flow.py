@@ -442,6 +442,14 @@ def test_a_rate_change_seen_in_the_statement_is_not_called_a_scam():
     assert "降费率" in lower.keywords and "降费率" not in tree.outcomes["other-scam"].keywords
 
 
+def test_a_wrong_pin_is_this_card_failing_and_tries_used_up_is_the_pin_answer():
+    # 55 (wrong PIN) sits with 51 and 14 under "only this card"; 38 and 75 (too many tries)
+    # under the answer that says the customer's card, not the terminal, is locked.
+    _, tree = shipped_tree()
+    assert "55" in tree.outcomes["card-reader-one-card"].response_codes
+    assert tree.outcomes["card-reader-card-pin"].response_codes == ("38", "75")
+
+
 def test_a_customers_card_problem_goes_to_their_bank_not_unionpay():
     _, tree = shipped_tree()
     for outcome_id in ("card-reader-one-card", "card-reader-card-pin"):

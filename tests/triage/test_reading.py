@@ -300,6 +300,12 @@ def test_a_guide_section_with_examples_is_an_answer_of_its_own(content_dir, clie
         ("收的钱在app余额里 怎么弄到银行卡", "settlement-not-received#faq-withdraw"),
         ("收款软件一打开就闪退", "bind-and-unbind-device#faq-app-crash"),
         ("打印两联怎么改成一联", "transaction-records#faq-print-copies"),
+        # The entries for what blind labellers most often found no answer for.
+        ("新装的收款音箱不知道怎么连店里无线", "qr-code-payment#faq-speaker-wifi"),
+        ("小票纸该买什么宽度的", "basic-troubleshooting#faq-paper-size"),
+        ("屏幕跳出来要我下载参数咋办", "sign-in-after-power-off#faq-download-params"),
+        ("收款app一直登录失败", "forgotten-operator-password#faq-app-login"),
+        ("收款音箱太小声了", "qr-code-payment#faq-speaker-silent"),
     ],
 )
 def test_the_newest_faq_entries_are_what_search_offers_first(query, section):
