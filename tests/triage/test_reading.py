@@ -317,6 +317,18 @@ def test_the_newest_faq_entries_are_what_search_offers_first(query, section):
     assert hits and hits[0].url == f"/guides/{slug}/#{anchor}", [h.url for h in hits]
 
 
+@pytest.mark.parametrize("query", ["机器按键按了没反应怎么弄", "数字键按不动了"])
+def test_keys_that_do_not_respond_go_to_the_step_that_tries_them_before_repair(query):
+    # The screen step handles keys (wipe them, then report for repair) and its heading says
+    # so; these words are not among its examples.
+    library = get_library()
+    step = get_tree(library).sections["basic-troubleshooting#screen-touch"]
+    assert "按键" in step.section_title
+    assert reading.read(library, query).outcomes[0].id == "power-frozen-screen"
+    hits = search_with_hint(get_index(library), query, limit=3, content=library).hits
+    assert hits[0].url == "/guides/basic-troubleshooting/#screen-touch"
+
+
 def test_a_section_shared_with_a_warned_outcome_teaches_only_the_others():
     # The power step is where the swollen-battery answer lands too; "一直重启" written for the
     # step must not put that warning first.
