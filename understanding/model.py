@@ -52,7 +52,7 @@ class Model:
     labels: tuple[str, ...]
     idf: dict[str, float]
     rows: dict[str, int]  # feature -> row of ``weights``
-    weights: array  # float32, row-major: (features, labels)
+    weights: array | memoryview  # float32, row-major: (features, labels); mapped when loaded
     bias: tuple[float, ...]  # one per label
 
     def probabilities(self, index: Index, text: str) -> dict[str, float]:

@@ -107,10 +107,27 @@ def test_the_model_is_stored_once_and_loaded_by_fingerprint(index, settings, tmp
     store.save(name, model)
     loaded = store.load(name)
     assert loaded.labels == model.labels and np.array_equal(loaded.weights, model.weights)
+    assert isinstance(loaded.weights, memoryview)  # mapped, not read
+    for text in ("机器锁了打不开", "签到失败", "红烧肉"):
+        assert loaded.probabilities(index, text) == model.probabilities(index, text)
     # Other samples, another file; a torn file is trained again, never an error.
     assert store.fingerprint(SAMPLES[:-1]) != name
     (tmp_path / "models" / f"{name}.pickle").write_bytes(pickle.dumps("torn")[:5])
     assert store.load(name) is None
+
+
+def test_weights_that_are_missing_or_short_are_trained_again(index, settings, tmp_path):
+    settings.UNDERSTANDING_MODEL_DIR = tmp_path / "models"
+    model = train(index, SAMPLES)
+    store.save("x", model)
+    weights = tmp_path / "models" / "x.weights"
+    assert weights.stat().st_size == 4 * len(model.rows) * len(model.labels)
+    weights.write_bytes(weights.read_bytes()[:-4])
+    assert store.load("x") is None
+    weights.unlink()
+    assert store.load("x") is None
+    store.save("x", model)  # saved again, loaded again
+    assert store.load("x") is not None
 
 
 def test_without_a_folder_nothing_is_written(index, settings, tmp_path):
@@ -130,5 +147,9 @@ def test_the_models_in_use_are_the_ones_kept(index, settings, tmp_path):
     os.utime(tmp_path / "models" / "a.pickle", (1, 1))
     os.utime(tmp_path / "models" / "b.pickle", (2, 2))
     assert store.load("a") is not None  # loading it makes it the newest
+    # b's weights are old enough not to be a save in progress; "d" is one (no pickle yet).
+    os.utime(tmp_path / "models" / "b.weights", (1, 1))
+    (tmp_path / "models" / "d.weights").write_bytes(b"")
     store.save("c", model)
     assert sorted(p.stem for p in (tmp_path / "models").glob("*.pickle")) == ["a", "c"]
+    assert sorted(p.stem for p in (tmp_path / "models").glob("*.weights")) == ["a", "c", "d"]
