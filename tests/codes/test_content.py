@@ -176,6 +176,14 @@ def test_links_go_where_the_issue_says():
         "/guides/basic-troubleshooting/#card-reader",
         "/guides/unlock-locked-terminal/#faq-card-pin-locked",
     ]
+    # A card reported lost or stolen is this one card's problem too; refusing the sale is in
+    # the card's own steps and its second link.
+    for code in ("41", "43"):
+        assert urls(code) == [
+            "/guides/basic-troubleshooting/#card-reader",
+            "/guides/payment-safety/#suspicious-transactions",
+        ]
+        assert "不要完成这笔交易" in book.get(code).steps[0]
 
 
 def test_groups_follow_who_acts_and_sort_by_code():

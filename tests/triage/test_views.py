@@ -633,10 +633,13 @@ def test_a_code_the_assistant_finds_nothing_for_points_to_the_code_lookup(client
 
 @pytest.mark.django_db
 def test_a_code_typed_alone_into_the_assistant_shows_its_card_then_where_it_leads(client):
-    # A merchant types "41" as it stands on the screen: the card first, then the step its card
-    # leads to (for a lost card, refusing the sale), not guides that merely share the number.
+    # A merchant types "41" as it stands on the screen: the card first, then the steps its card
+    # leads to, not guides that merely share the number. Its first link (this one card) is
+    # offered as the assistant's outcome, which asks 解决了吗 and knows whom to call; the
+    # other (refusing a suspicious sale) follows the card.
     from codes.content import get_codebook
     from guides.library import get_library
+    from triage.loading import get_tree
 
     entry = get_codebook(get_library()).get("41")
     body = client.get("/triage/ask/", {"q": "41"}).content.decode()
@@ -644,4 +647,9 @@ def test_a_code_typed_alone_into_the_assistant_shows_its_card_then_where_it_lead
     screens = screens[: screens.index("</ul>")]
     shown = re.findall(r'href="([^"]+)"', screens)
     assert shown[0] == entry.url
-    assert shown[1:] == [link.url for link in entry.links]
+    first, *others = [link.url for link in entry.links]
+    assert shown[1:] == others
+    outcomes = body[body.index("</ul>", body.index('aria-label="屏幕上的提示"')) :]
+    one_card = get_tree(get_library()).outcomes["card-reader-one-card"]
+    assert one_card.guide_url == first
+    assert outcomes.index(one_card.title) < outcomes.index("相关指南")
