@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -40,6 +41,8 @@ def production_env(tmp: Path, port: int, **overrides: str) -> dict[str, str]:
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": "1",
             "GUNICORN_ACCESS_LOG": str(tmp / "access.log"),
+            # The reader's model scripts/test trained (manage.py train_reader), not another.
+            "HELPCENTER_UNDERSTANDING_MODEL_DIR": str(settings.UNDERSTANDING_MODEL_DIR),
         }
         | overrides
     )
@@ -65,9 +68,9 @@ def gunicorn(tmp: Path, *, migrate: bool = True, **overrides: str) -> Iterator[s
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        # The first gunicorn of a fresh clone trains the reader before it forks (about 25 s,
-        # longer when the other test worker's gunicorn trains at the same time); later ones
-        # load the stored model. A process that exits fails at once.
+        # gunicorn loads the reader's model scripts/test trained; run without it, the first
+        # one trains the model before it forks (about a minute). A process that exits fails
+        # at once.
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline and process.poll() is None:
             try:
