@@ -38,7 +38,9 @@ MESSAGES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("请先签到", "终端未签到"), "sign-in-after-power-off", "sign-in-steps"),
     (("签到失败",), "sign-in-after-power-off", "sign-in-failed"),
     (("密钥错误",), "sign-in-after-power-off", "sign-in-failed"),
-    (("商户状态异常",), "restore-suspended-terminal", "host-status"),
+    # “请联系收单行” alone: the host refuses this merchant or terminal (labellers chose this
+    # section 20 times of 27); inside a code's longer text (“没收卡，请联系收单行”) the code's.
+    (("商户状态异常", "请联系收单行"), "restore-suspended-terminal", "host-status"),
     (("终端已停用", "终端未开通", "已停用"), "restore-suspended-terminal", "find-out-why"),
     (("版本过低",), "basic-troubleshooting", "software-update"),
     (

@@ -41,6 +41,8 @@ def answer(lines: list[str]) -> str:
         (["终端已锁定，请联系客服"], "/guides/unlock-locked-terminal/#symptoms"),
         (["请先签到"], "/guides/sign-in-after-power-off/#sign-in-steps"),
         (["商户状态异常"], "/guides/restore-suspended-terminal/#host-status"),
+        (["交易失败", "请联系收单行"], "/guides/restore-suspended-terminal/#host-status"),
+        (["没收卡，请联系收单行"], "/codes/04/"),  # the longer text is the code's own
         (["请下载参数", "确认"], "/guides/sign-in-after-power-off/#faq-download-params"),
     ],
 )
