@@ -213,3 +213,29 @@ def test_a_code_among_other_words_pins_its_card_alone_and_once(query):
     # The other words rank the rest; "密码错" is 55's own screen message, one card.
     hits = code_pins(get_library(), query)
     assert [h.kind for h in hits] == ["code"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # A message without a code: the host refuses this merchant or terminal.
+        ("请联系收单行", "/guides/restore-suspended-terminal/#host-status"),
+        ("刷卡老提示请联系收单行 咋回事", "/guides/restore-suspended-terminal/#host-status"),
+        # Inside a code's own longer text it is that code's, not the shorter message's.
+        ("没收卡，请联系收单行", "/codes/04/"),
+    ],
+)
+def test_a_screen_message_pins_its_answer_first_in_search_and_the_assistant(client, query, first):
+    assert code_pins(get_library(), query)[0].url == first
+    body = client.get("/search/", {"q": query}).content.decode()
+    assert re.findall(r'<a[^>]+href="(/(?:guides|codes)/[^"]+)"', body)[0] == first
+    answer = client.get("/triage/ask/", {"q": query}).content.decode()
+    if first.startswith("/codes/"):  # the card, among the screen messages
+        assert f'href="{first}"' in answer
+    else:  # the outcome that lands on that section is the assistant's first choice
+        from triage import reading
+
+        offered = reading.read(get_library(), query).outcomes[0]
+        assert offered.guide_url == first
+        choices = re.findall(r'class="choice[^"]*" href="[^"]+">([^<]+)', answer)
+        assert choices[0] == offered.title
