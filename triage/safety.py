@@ -51,7 +51,12 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"|{_SECRET}.{{0,3}}(给了|告诉了|发给了?|报给了?|念给了?|给){_TAKER}"
             rf"|{_SECRET}.{{0,16}}(我发了|我给了|我报了|我告诉他了|发过去了|报过去了)"
             r"|(交了|付了|转了|打了)(?!就|才).{0,8}(升级|提额|降费率|解冻|解封|会员费)"
-            r"|转了.{0,6}(钱|元|块|万|千).{0,12}(联系不上|拉黑|不见|没了|骗))",
+            r"|转了.{0,6}(钱|元|块|万|千).{0,12}(联系不上|拉黑|不见|没了|骗)"
+            # Money gone from the account that the merchant did not move ("余额突然少了三万，我没
+            # 刷过"; "提现记录里有一笔不是我提的"), not a settlement smaller than expected (fees).
+            r"|(余额|卡里|卡上|账户里|账上).{0,8}(突然|莫名其妙?|无缘无故|平白无故)?.{0,4}少了.{0,30}"
+            r"(没有?刷|没有?提现|没有?退|没有?转|不是我|没动|没操作)"
+            r"|(提现|转出|转账)记录.{0,12}(不是我|我没|根本不是|没操作))",
         ),
         (
             "scam-remote-app",
@@ -68,7 +73,13 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Someone else's app that "binds the terminal" to set its own rate.
             r"|(app|软件|应用).{0,20}(自己调费率|自己改费率|调费率|改费率|费率自己调)"
             r"|(到期|续费|欠费|升级|降费率|认证|解冻|注销|风控).{0,8}(链接|网址|连结)"
-            r"|扫.{0,6}(码|二维码).{0,8}(升级|认证|解冻|降费率|激活|核实))",
+            r"|扫.{0,6}(码|二维码).{0,8}(升级|认证|解冻|降费率|激活|核实|验证身份|确认收货|理赔|领取)"
+            r"|扫了.{0,4}(陌生人?|别人|对方|来路不明|不明).{0,4}(码|二维码)"
+            # A "courier" who needs a scan to hand over a parcel "from you", or pays a claim.
+            r"|快递.{0,6}理赔|快递.{0,8}扫.{0,8}码.{0,6}(确认|验证)"
+            # What remote-control apps ask for, or do ("开无障碍", "装的app能看我手机").
+            r"|无障碍(权限|服务)|(开|打开|开启|授权|允许).{0,4}无障碍|悬浮窗权限"
+            r"|(app|软件|应用).{0,8}(能看|看得到|能看到|控制|操控|远程).{0,4}(我的?)?(手机|屏幕))",
         ),
         (
             "scam-card-changed",
@@ -108,7 +119,9 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(大额通道|不限额|开通大额|提额).{0,12}(先转|先交|先付)"
             r"|(先转|先交|先付).{0,12}(大额|不限额|提额)"
             r"|(交|付|转).{0,6}(保证金|押金|钱|费).{0,8}(解风控|解除风控|解冻|解封|解除限制|不封|不停)"
-            r"|(解冻|解封|不封机|unlock).{0,8}(要交|交钱|付钱|交费|先交|先付|deposit)|pay.{0,16}unlock",
+            r"|(解冻|解封|不封机|unlock).{0,8}(要交|交钱|付钱|交费|先交|先付|deposit)|pay.{0,16}unlock"
+            # A fee named after what it unlocks: a real freeze or limit never costs one.
+            r"|(解冻|解封|解除风控|解风控|提额|降费率)(手续|服务)?费",
         ),
         (
             # Paying off credit cards "for" someone through the terminal (代还, 养卡): cash-out.
@@ -181,6 +194,8 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(降费率|降低费率|调费率|费率.{0,4}(下调|上调|降低|优惠)|升级.{0,4}费率).{0,12}(电话|来电|打来|打电话|验证码|客服)"
             r"|(电话|来电|打来|打电话|客服).{0,14}(降费率|调费率|降低费率|费率.{0,4}(下调|优惠))"
             r"|冒充|诈骗|骗子|假客服|安全账户"
+            # A "courier" who needs the SMS code to hand over a parcel.
+            r"|快递.{0,12}(验证码|校验码|短信码)"
             # How to tell the real provider from a fake ("正规客服怎么认").
             r"|(正规|官方|真的?)(客服|工作人员|业务员).{0,4}(怎么认|怎么分辨|怎么辨别|怎么识别|怎么判断)"
             r"|帮(人|别人|他|她|对方|陌生人).{0,4}(点|操作|做|按)(退货|退款|撤销)"
@@ -215,13 +230,15 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(检查|检修|维修|换芯片|升级|年检).{0,12}(带走|拿走|取走|收走|拿到后面|拿回去)"
             r"|(来了个人|有人来|有个人来|上门|到店).{0,24}(换芯片|检修|年检|拿到后面|拿回去)"
             # A "new rule" that has the terminal posted away.
-            rf"|(新规|新规定|新政策|政策|上面通知).{{0,10}}{_DEVICE}?.{{0,4}}(寄回|寄过去|寄给|邮寄|快递过去)",
+            rf"|(新规|新规定|新政策|政策|上面通知).{{0,10}}{_DEVICE}?.{{0,4}}(寄回|寄过去|寄给|邮寄|快递过去)"
+            rf"|({_DEVICE}|音箱|喇叭).{{0,6}}(调包|掉包)|(调包|掉包).{{0,4}}({_DEVICE}|音箱|喇叭)",
         ),
         (
             # Not an engine or a stove that will not light ("电瓶亏电打不着火").
             "power-danger",
             r"(鼓包|鼓起来|胀起来|冒烟|冒火|起火|(?<!打不)(?<!点不)(?<!打)着火|火花|焦味|烧焦|糊味|烧糊|爆炸|炸了|烫手|烫得|很烫|好烫|巨烫|发烫|过热"
             r"|(充电器|适配器|插头|电源|充电线).{0,10}(打火|闪火|火星|噼啪|咔咔响|闪了一下)"
+            rf"|({_DEVICE}|机子|进水|泡水|短路|电池|主板|插电|通电|充电).{{0,4}}(打火|跳火|闪火)(?!机)"
             # The terminal itself hot ("机器晚上热得厉害"), not the weather or the shop.
             rf"|{_DEVICE}.{{0,8}}(热得|很热|特别热|好热|非常热|太热|烫))",
         ),
@@ -237,7 +254,8 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"{_DEVICE}.{{0,12}}{_LOST}"
             rf"|{_DEVICE}.{{0,4}}(放|落|忘).{{0,8}}(没了|不见)"
             rf"|{_DEVICE}机?(就|也|都)?(没了|不见了)(?!反应|声|电|信号|网)"
-            rf"|(丢了|弄丢了|被偷了|偷走了|被盗了|被抢了).{{0,6}}{_DEVICE}|(偷|盗|抢)(走|了).{{0,4}}{_DEVICE}"
+            rf"|(丢了|弄丢了|被偷了|偷走了|被盗了|被抢了)[^，。,.!！?？\s]{{0,6}}{_DEVICE}"
+            rf"|(偷|盗|抢)(走|了)[^，。,.!！?？\s]{{0,4}}{_DEVICE}"
             # The phone the payment app is still signed in on ("手机丢了 app还登着").
             rf"|手机.{{0,4}}{_LOST}.{{0,20}}(登着|登录着|还登|没退出|装着|(上面|里面|里头)有)",
         ),
@@ -249,6 +267,8 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # "是不是骗子", "是不是丢了" ask whether it is one.
 _RULED_OUT = ("不是", "并非", "不算")
 _ASKING = "是不是"
+# "没冒烟也没烫": a sign negated right before it ("没", "没有", "也没", "不", "无").
+_NEGATED = re.compile(r"(没有?|不|无)$")
 
 
 def danger(text: str) -> str:
@@ -256,6 +276,6 @@ def danger(text: str) -> str:
     for outcome, pattern in SIGNALS:
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 4) : match.start()].replace(_ASKING, "")
-            if not any(word in before for word in _RULED_OUT):
+            if not any(word in before for word in _RULED_OUT) and not _NEGATED.search(before):
                 return outcome
     return ""

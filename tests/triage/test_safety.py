@@ -84,6 +84,20 @@ from triage.safety import danger
         ("朋友转让的机器能接着用吗", "lost-second-hand"),
         ("正规客服怎么认", "other-scam"),
         ("原来的卡注销了 能不能退到他老婆的卡上", "refund-never-transfer"),
+        # A fee named after what it unlocks; a courier, a scan, an app that watches the phone.
+        ("有人说交五百解冻费就给解开", "limits-scams"),
+        ("提额手续费要先付吗", "limits-scams"),
+        ("快递小哥说报个验证码才能签收", "other-scam"),
+        ("快递打电话说丢件理赔 让我加他", "scam-remote-app"),
+        ("快递员让我扫他手机上的码确认一下", "scam-remote-app"),
+        ("扫了陌生人发的二维码", "scam-remote-app"),
+        ("对方让我打开无障碍", "scam-remote-app"),
+        ("装的那个软件能看到我手机屏幕", "scam-remote-app"),
+        # Money gone that the merchant did not move.
+        ("卡里余额突然少了五千，我没刷过也没转", "other-scammed"),
+        ("提现记录里有一笔不是我操作的", "other-scammed"),
+        ("收款音箱被人掉包了", "change-replace-terminal"),
+        ("机器泡了水 一插电就打火", "power-danger"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -125,6 +139,11 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "客人退货了，刷卡的钱怎么退给他",  # a refund of what the customer paid
         "店里很热 机器没反应",  # the shop is hot, not the terminal
         "二手手机哪里回收",  # phones, not a terminal
+        "机器掉水里了，没冒烟也不烫，就是开不了机",  # a danger the merchant rules out
+        "小票弄丢了，机器能补打吗",  # the receipt was lost, not the terminal
+        "快递扫码取件",  # the shop's parcel station
+        "机器旁边放了个打火机",
+        "余额少了，是扣了手续费吗",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
