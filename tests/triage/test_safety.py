@@ -98,6 +98,17 @@ from triage.safety import danger
         ("提现记录里有一笔不是我操作的", "other-scammed"),
         ("收款音箱被人掉包了", "change-replace-terminal"),
         ("机器泡了水 一插电就打火", "power-danger"),
+        ("刷卡机搞掉了", "lost-stop-terminal"),  # Southwestern for "lost"
+        ("钱少了一千多 我啥也没干", "other-scammed"),
+        ("后台显示全部提现了 我根本没提过", "other-scammed"),
+        ("有好几笔不是我刷的", "other-scammed"),
+        ("那个收款声音是他手机里放出来的", "money-qr-not-received"),
+        ("假到账", "money-qr-not-received"),
+        ("音箱报了收款五百，app里查不到这笔", "money-qr-not-received"),
+        ("预留手机号被篡改了", "scam-card-changed"),
+        ("结算卡不是我换的", "scam-card-changed"),
+        ("结算卡变成一张陌生的卡，我自己没改过", "scam-card-changed"),
+        ("快递让我扫码签收", "scam-remote-app"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -144,6 +155,9 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "快递扫码取件",  # the shop's parcel station
         "机器旁边放了个打火机",
         "余额少了，是扣了手续费吗",
+        "钱少了，今天没刷几笔啊",  # a slow day, not a theft
+        "音箱突然不报了，钱到底收没收到",  # a silent speaker
+        "结算卡换成我老婆的卡怎么弄",  # the merchant's own change
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
