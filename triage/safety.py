@@ -50,7 +50,9 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"|(报了|告诉了|给了|念给了|发给了).{{0,6}}{_SECRET}"
             rf"|{_SECRET}.{{0,3}}(给了|告诉了|发给了?|报给了?|念给了?|给){_TAKER}"
             rf"|{_SECRET}.{{0,16}}(我发了|我给了|我报了|我告诉他了|发过去了|报过去了)"
-            r"|(交了|付了|转了|打了)(?!就|才).{0,8}(升级|提额|降费率|解冻|解封|会员费)"
+            # Paid for an "upgrade" or an unfreezing; not documents handed in ("材料都交了").
+            r"|(?<![料件照片证])(?<![料件照片证][都也])(交了|付了|转了|打了)(?!就|才)"
+            r".{0,8}(升级|提额|降费率|解冻|解封|会员费)"
             r"|转了.{0,6}(钱|元|块|万|千).{0,12}(联系不上|拉黑|不见|没了|骗)"
             # Money gone from the account that the merchant did not move ("余额突然少了三万，我没
             # 刷过"; "提现记录里有一笔不是我提的"), not a settlement smaller than expected (fees).

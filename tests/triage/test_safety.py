@@ -158,6 +158,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "钱少了，今天没刷几笔啊",  # a slow day, not a theft
         "音箱突然不报了，钱到底收没收到",  # a silent speaker
         "结算卡换成我老婆的卡怎么弄",  # the merchant's own change
+        "风控冻结好几天了，资料都交了，多久能解冻",  # documents handed in, no money paid
+        "营业执照照片交了，什么时候解冻",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
