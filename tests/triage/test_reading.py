@@ -65,6 +65,23 @@ def test_safety_comes_first_in_search_with_its_warning():
     assert wrong == []
 
 
+# Written for this test: a danger's words, no danger. Three danger rounds of blind writers
+# (README) made the scam answers' examples many; these must still get their plain answers.
+LOOK_ALIKES = [
+    "验证码没收到",
+    "验证码输进去说过期了",
+    "激活码短信一直收不到",
+    "风控冻结好几天了，资料都交了，多久能解冻",
+    "机器掉水里捞出来，擦干能开机，没冒烟也不烫",
+]
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_a_danger_s_words_without_the_danger_get_no_warning(text):
+    found = reading.read(get_library(), text)
+    assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
+
+
 @pytest.mark.parametrize("text", ["二手机不用实名", "闲鱼上买的pos机 卖家说不用实名直接刷"])
 def test_a_second_hand_terminal_is_a_safety_answer_with_its_warning(text):
     # Its money goes to the first owner's card, and it may be stolen: warned, like lending one.
