@@ -109,6 +109,13 @@ from triage.safety import danger
         ("结算卡不是我换的", "scam-card-changed"),
         ("结算卡变成一张陌生的卡，我自己没改过", "scam-card-changed"),
         ("快递让我扫码签收", "scam-remote-app"),
+        ("凌晨两点多出现一笔退货", "other-scammed"),
+        ("主管密码被别人看到了", "other-scammed"),
+        ("扫了他给的码 让我填卡号", "scam-remote-app"),
+        ("有人出高价收我的pos机", "scam-lend-terminal"),
+        ("喇叭被人换了", "change-replace-terminal"),
+        ("机器后盖顶起来了", "power-danger"),
+        ("手机掉了 上面有收款app", "lost-stop-terminal"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -160,6 +167,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "结算卡换成我老婆的卡怎么弄",  # the merchant's own change
         "风控冻结好几天了，资料都交了，多久能解冻",  # documents handed in, no money paid
         "营业执照照片交了，什么时候解冻",
+        "凌晨的交易什么时候到账",
+        "手机掉了个角 还能扫码吗",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
