@@ -116,6 +116,12 @@ from triage.safety import danger
         ("喇叭被人换了", "change-replace-terminal"),
         ("机器后盖顶起来了", "power-danger"),
         ("手机掉了 上面有收款app", "lost-stop-terminal"),
+        ("服务费让我转到他个人账户", "deposit-fee-scams"),
+        ("钱结算到了另一张卡 那张卡我不认识", "scam-card-changed"),
+        ("店员偷换了收款码", "scam-qr-swapped"),
+        ("那个客人一直换卡刷", "scam-lend-terminal"),
+        ("收银员辞职了 电签机没还回来", "lost-stop-terminal"),
+        ("说我要上征信 让我先转一块钱验证", "other-scam"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -169,6 +175,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "营业执照照片交了，什么时候解冻",
         "凌晨的交易什么时候到账",
         "手机掉了个角 还能扫码吗",
+        "个人账户怎么开通收款",
+        "收银员辞职了 怎么删掉她的操作员",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
