@@ -12,6 +12,7 @@ from codes.search import code_documents, code_pins, codes_in
 from guides.library import get_library
 from helpcenter import caching
 from tests.factories import CODES, write_codes
+from triage import reading
 
 pytestmark = pytest.mark.django_db
 
@@ -233,8 +234,6 @@ def test_a_screen_message_pins_its_answer_first_in_search_and_the_assistant(clie
     if first.startswith("/codes/"):  # the card, among the screen messages
         assert f'href="{first}"' in answer
     else:  # the outcome that lands on that section is the assistant's first choice
-        from triage import reading
-
         offered = reading.read(get_library(), query).outcomes[0]
         assert offered.guide_url == first
         choices = re.findall(r'class="choice[^"]*" href="[^"]+">([^<]+)', answer)
