@@ -122,6 +122,14 @@ from triage.safety import danger
         ("那个客人一直换卡刷", "scam-lend-terminal"),
         ("收银员辞职了 电签机没还回来", "lost-stop-terminal"),
         ("说我要上征信 让我先转一块钱验证", "other-scam"),
+        ("下雨机子淋湿了，开机屏幕闪还滋滋响", "power-danger"),
+        ("app提示异地登录 我人就在店里", "scam-card-changed"),
+        ("凌晨收到新设备登录提醒", "scam-card-changed"),
+        ("结算卡遭人改了", "scam-card-changed"),  # Southwestern 遭 for 被
+        ("码牌遭换了", "scam-qr-swapped"),
+        ("技术员让我装了个向日葵 他还在我手机上点", "scam-remote-app"),
+        ("扫二维码提额", "limits-scams"),
+        ("卡里的钱没有了 我没有提现过", "other-scammed"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -177,6 +185,10 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "手机掉了个角 还能扫码吗",
         "个人账户怎么开通收款",
         "收银员辞职了 怎么删掉她的操作员",
+        "顾客要退货，他刷的卡，咋给他退款",  # a refund to the card, not cash handed over
+        "app登不上 提示账号已在其他设备登录",  # a shared login pushed out
+        "向日葵卖完了，今天收了多少钱",  # a florist's sunflowers
+        "音响有电流声 滋滋响",  # a speaker's hum, nothing wet
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
