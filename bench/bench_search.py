@@ -20,6 +20,7 @@ import gc
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -126,11 +127,12 @@ def shuffled_text(text: str, rng: random.Random) -> str:
 def generate(root: Path, shipped: content.Library, count: int, rng: random.Random) -> None:
     """Write ``count`` guides of about ten sections each, made of the shipped guides' text."""
     (root / "guides").mkdir(parents=True)
-    names = ("categories.yaml", "contacts.yaml", "synonyms.yaml", "triage.yaml", "examples.yaml")
-    for name in (*names, "codes.yaml"):
+    names = ("categories.yaml", "contacts.yaml", "synonyms.yaml", "triage.yaml", "codes.yaml")
+    for name in names:
         (root / name).write_text(
             (shipped.root / name).read_text(encoding="utf-8"), encoding="utf-8"
         )
+    shutil.copytree(shipped.root / "examples", root / "examples")
     # The shipped guides too: the tree and the codes point into them.
     for guide in shipped.guides.values():
         (root / "guides" / guide.path.name).write_text(

@@ -1,7 +1,8 @@
 """Which content files an editor may open, and reading and writing them.
 
 A path is never built from what a browser sends: a guide is looked up by slug in the loaded
-library (or a new slug checked against the slug rule), a YAML file by name in ``DATA_FILES``.
+library (or a new slug checked against the slug rule), a YAML file by name in ``DATA_FILES`` or
+among the examples files that exist (``examples_files``).
 """
 
 from __future__ import annotations
@@ -17,22 +18,41 @@ from django.conf import settings
 DATA_FILES = (
     "codes.yaml",
     "triage.yaml",
-    "examples.yaml",
     "contacts.yaml",
     "categories.yaml",
     "synonyms.yaml",
 )
+# The merchants' phrasings, one file a topic: examples/locked.yaml…
+EXAMPLES_PATH = r"examples/[a-z0-9]+(?:-[a-z0-9]+)*\.yaml"
 # What a revision may name (checked again before anything is written).
 REVISION_PATH = re.compile(
-    r"^(?:guides/[a-z0-9]+(?:-[a-z0-9]+)*\.md|" + "|".join(re.escape(n) for n in DATA_FILES) + r")$"
+    r"^(?:guides/[a-z0-9]+(?:-[a-z0-9]+)*\.md|"
+    + EXAMPLES_PATH
+    + "|"
+    + "|".join(re.escape(n) for n in DATA_FILES)
+    + r")$"
 )
-# A long guide is about 10,000 characters, triage.yaml about 55,000, examples.yaml (the
-# merchants' phrasings) about 510,000: room for it to grow fourfold.
+# Files that were once editable and are no more: their old revisions are history, never
+# written back (examples.yaml became the examples/ folder, one file a topic).
+RETIRED = frozenset({"examples.yaml"})
+# A long guide is about 10,000 characters, triage.yaml about 85,000, the largest examples file
+# about 100,000. A file may grow far past that and still open in the editor.
 MAX_CHARS = 2_000_000
 
 
 def content_root() -> Path:
     return Path(settings.CONTENT_DIR)
+
+
+def examples_files(root: Path | None = None) -> list[str]:
+    """The examples files there are, as an editor names them ("examples/locked.yaml")."""
+    folder = (root or content_root()) / "examples"
+    names = (f"examples/{path.name}" for path in sorted(folder.glob("*.yaml")))
+    return [name for name in names if re.fullmatch(EXAMPLES_PATH, name)]
+
+
+def is_data_file(name: str) -> bool:
+    return name in DATA_FILES or name in examples_files()
 
 
 def guide_path(slug: str) -> str:

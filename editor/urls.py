@@ -11,7 +11,8 @@ urlpatterns = [
     path("guides/<str:slug>/", views.edit_guide, name="guide"),
     path("guides/<str:slug>/history/", views.guide_history, name="guide-history"),
     path("guides/<str:slug>/revert/", views.revert_guide, name="guide-revert"),
-    path("files/<str:name>/", views.edit_file, name="file"),
-    path("files/<str:name>/history/", views.file_history, name="file-history"),
-    path("files/<str:name>/revert/", views.revert_file, name="file-revert"),
+    # A file's name may have a folder in it (examples/locked.yaml): the longer routes first.
+    path("files/<path:name>/history/", views.file_history, name="file-history"),
+    path("files/<path:name>/revert/", views.revert_file, name="file-revert"),
+    path("files/<path:name>/", views.edit_file, name="file"),
 ]

@@ -2,7 +2,7 @@
 
 Staff pages are per user and never kept by any cache (``never_cache``, no ``public_page``);
 every form carries a CSRF token. A path is never built from the URL: a guide is looked up by
-slug in the loaded library, a YAML file by name in ``files.DATA_FILES``.
+slug in the loaded library, a YAML file by name (``files.is_data_file``).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _free_slug(slug: str) -> bool:
 
 
 def _file_target(name: str) -> Target:
-    if name not in files.DATA_FILES:
+    if not files.is_data_file(name):
         raise Http404("没有这个内容文件")
     return Target(
         relative=name,
@@ -112,7 +112,8 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for guide in sorted(library.guides.values(), key=lambda g: (g.category, g.order, g.slug))
     ]
-    data_files = [{"name": name, "last": last.get(name)} for name in files.DATA_FILES]
+    names = [*files.DATA_FILES, *files.examples_files()]
+    data_files = [{"name": name, "last": last.get(name)} for name in names]
     return render(request, "editor/index.html", {"guides": guides, "data_files": data_files})
 
 

@@ -24,7 +24,7 @@ from guides.loading import load_library
 def _signature(root: Path) -> tuple:
     """What changes when an editor saves, adds, renames or removes a content file."""
     entries = []
-    for folder in (root, root / "guides"):
+    for folder in (root, root / "guides", root / "examples"):
         try:
             found = _scan(folder)
         except OSError:

@@ -162,7 +162,7 @@ CONTENT_CACHE_DIR = os.environ.get(
 SEARCH_INDEX_DIR = os.environ.get(
     "HELPCENTER_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")
 )
-# The assistant's reader (a model learned from examples.yaml), one file per version
+# The assistant's reader (a model learned from content/examples/), one file per version
 # (understanding/store.py); empty turns it off.
 UNDERSTANDING_MODEL_DIR = os.environ.get(
     "HELPCENTER_UNDERSTANDING_MODEL_DIR", str(BASE_DIR / "var" / "understanding")
@@ -262,9 +262,9 @@ PHOTO_DETECT_SIDE = int(os.environ.get("HELPCENTER_PHOTO_DETECT_SIDE", "736"))
 # Uploads stay in memory, never in a temporary file; a larger body is refused before it is read.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 64 * 1024
-# A form body Django will read: the browser editor posts a whole content file (examples.yaml, the
-# largest, about 2.9 MB URL-encoded; editor/views.py refuses more than 20,000,000 bytes with its own
-# page). The other forms are a few bytes, and the beacons check their own length.
+# A form body Django will read: the browser editor posts a whole content file (the largest, an
+# examples file, under 1 MB URL-encoded; editor/views.py refuses more than 20,000,000 bytes with its
+# own page). The other forms are a few bytes, and the beacons check their own length.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- insights: what editors see (insights/) ------------------------------------------------

@@ -201,9 +201,9 @@ def _label(answer: Outcome | SectionExamples) -> str:
 def _group(answer: Outcome | SectionExamples, said: list[Said], library: Library) -> SaidGroup:
     if isinstance(answer, Outcome):
         where = (
-            f"结果 {answer.id}，examples.yaml 第 {answer.examples_line} 行"
+            f"结果 {answer.id}，content/{answer.examples_file} 第 {answer.examples_line} 行"
             if answer.examples_line
-            else f"结果 {answer.id}：examples.yaml 的 outcomes: 下新加一行 {answer.id}:"
+            else f"结果 {answer.id}：content/examples/ 同主题的文件，outcomes: 下新加 {answer.id}:"
         )
         return SaidGroup(answer.id, answer.title, where, " " * 4, said)
     guide = library.guides.get(answer.guide)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -140,14 +141,14 @@ def without_section_examples(content_dir: Path) -> None:
 
 
 def write_tree(content_dir: Path, text: str = SMALL_TREE, *, examples: str | None = None) -> Path:
-    """A tree of its own in ``content_dir``, with ``examples`` as its examples.yaml, or none (the
-    shipped examples.yaml names the shipped tree's outcomes)."""
+    """A tree of its own in ``content_dir``, with ``examples`` as its one examples file
+    (examples/locked.yaml), or none (the shipped examples name the shipped tree's outcomes)."""
     path = content_dir / "triage.yaml"
     path.write_text(text, encoding="utf-8")
-    if examples is None:
-        (content_dir / "examples.yaml").unlink(missing_ok=True)
-    else:
-        (content_dir / "examples.yaml").write_text(examples, encoding="utf-8")
+    shutil.rmtree(content_dir / "examples", ignore_errors=True)
+    if examples is not None:
+        (content_dir / "examples").mkdir()
+        (content_dir / "examples" / "locked.yaml").write_text(examples, encoding="utf-8")
     return path
 
 

@@ -23,7 +23,7 @@ IDENTIFIER = re.compile(r"(?<![\w-])[a-z]+(?:-[a-z0-9]+)+(?![\w-])")
 
 
 def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
-    # A problem is about triage.yaml, examples.yaml, or a guide's section examples (its path).
+    # A problem is about triage.yaml, an examples file, or a guide's section examples (its path).
     messages = [
         checks.Error(
             f"{display_path(problem.path)}:{problem.line}: {problem.message}", id="triage.E001"
@@ -32,11 +32,11 @@ def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
     ]
     # What the assistant says is published as much as a guide: no numbers or URLs there either,
     # nor in the phrasings it learns from (editors copy them from what merchants typed).
-    for source in (tree.source, tree.examples_source):
+    for source in (tree.source, *tree.examples_sources):
         try:
             lines = source.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
-            lines = []  # the loader has already said so (examples.yaml may not exist)
+            lines = []  # the loader has already said so
         for number, line in enumerate(lines, start=1):
             # Ids such as the channel anti-fraud-96110 name things; they are not published text.
             text = IDENTIFIER.sub(" ", line)

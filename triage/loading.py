@@ -1,4 +1,4 @@
-"""Loading content/triage.yaml and content/examples.yaml into a ``Tree``, built once per
+"""Loading content/triage.yaml and the files of content/examples/ into a ``Tree``, built once per
 loaded library.
 
 Loading never raises: whatever is wrong with the file becomes a ``Problem`` (file, line and
@@ -26,6 +26,7 @@ from triage.phrasings import OFF_TOPIC, Phrasings, unknown_keys
 from triage.tree import (
     ANSWER_KEYS,
     CODE_RE,
+    EXAMPLES_FOLDER,
     MAX_SEGMENT,
     OUTCOME_KEYS,
     QUESTION_KEYS,
@@ -39,7 +40,7 @@ from triage.tree import (
     Outcome,
     SectionExamples,
     Tree,
-    examples_path,
+    examples_paths,
 )
 
 # --- loading --------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def load_tree(library: Library) -> Tree:
     if start in nodes:
         _check_graph(start, nodes, outcomes, routes, builder)
     off_topic = builder.phrasings.claim(data, "off_topic", OFF_TOPIC)
-    outcomes, more_off_topic = builder.phrasings.examples_file(outcomes)
+    outcomes, more_off_topic = builder.phrasings.examples_files(outcomes)
     off_topic += more_off_topic
     sections = _section_examples(library, outcomes, routes)
     tree = Tree(
@@ -351,7 +352,7 @@ def _tree_or_last_good(library: Library) -> Tree:
 
 # --- kept between processes --------------------------------------------------------------------
 
-# Parsing triage.yaml and examples.yaml costs a new process 50 ms; the same files
+# Parsing triage.yaml and the examples files costs a new process 50 ms; the same files
 # and the same code give the same tree, so the tree is kept beside the rendered guides. Only
 # this site's own processes write that folder and read it back (pickle).
 _CODE = hashlib.sha256(
@@ -364,8 +365,14 @@ def _moved_to(tree: Tree, source: Path) -> Tree:
     """A kept tree of the same text at another path (another release's folder, a copy), as
     this file's: its problems name this folder's files, and its last good version is kept
     under it."""
-    moved = {tree.source: source, tree.examples_source: examples_path(source)}
-    problems = tuple(replace(p, path=moved.get(p.path, p.path)) for p in tree.problems)
+    examples = tree.source.parent / EXAMPLES_FOLDER
+
+    def moved(path: Path) -> Path:
+        if path == tree.source:
+            return source
+        return source.parent / EXAMPLES_FOLDER / path.name if path.parent == examples else path
+
+    problems = tuple(replace(p, path=moved(p.path)) for p in tree.problems)
     return replace(tree, source=source, problems=problems)
 
 
@@ -376,23 +383,26 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _files(source: Path) -> tuple[tuple[str, bytes | None], ...]:
+    """The tree's file and its examples files, as read now."""
+    return tuple((p.name, _read(p)) for p in (source, *examples_paths(source)))
+
+
 def _kept_tree(library: Library) -> Tree:
     folder = render_folder()
     source = library.root / TREE_FILE
-    examples = examples_path(source)
-    before = _read(source)
-    if folder is None or before is None or not library.version:
+    before = _files(source)
+    if folder is None or before[0][1] is None or not library.version:
         return load_tree(library)
-    both = (before, _read(examples))
-    key = hashlib.sha256(
-        f"{library.version}\x1f{_CODE}\x1f".encode() + before + b"\x1f" + (both[1] or b"")
-    ).hexdigest()
-    path = folder / "trees" / f"{key[:40]}.pickle"
+    digest = hashlib.sha256(f"{library.version}\x1f{_CODE}".encode())
+    for name, text in before:
+        digest.update(b"\x1e" + name.encode() + b"\x1f" + (text or b""))
+    path = folder / "trees" / f"{digest.hexdigest()[:40]}.pickle"
     kept = read_pickle(path, "triage tree")
     if isinstance(kept, Tree):
         return kept if kept.source == source else _moved_to(kept, source)
     tree = load_tree(library)
-    if (_read(source), _read(examples)) == both:  # neither saved again while they were parsed
+    if _files(source) == before:  # none saved again while they were parsed
         with contextlib.suppress(OSError):
             write_pickle(path, tree, kept=TREES_KEPT)
     return tree

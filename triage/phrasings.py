@@ -1,10 +1,10 @@
 """Who says what: the phrasings merchants type, each claimed by one answer only.
 
 An outcome's phrasings are written in triage.yaml (a few, under the outcome's ``examples:``)
-and in examples.yaml (most of them, under the outcome's id, kept apart so that the tree stays
-small to edit); off-topic phrasings in either file's ``off_topic:``; a guide section's in the
-guide's front matter. One phrasing, one meaning: a phrasing claimed twice is a problem that
-names both places, file and line.
+and in the examples folder (most of them, under the outcome's id in the one file of its topic,
+kept apart so that the tree stays small to edit); off-topic phrasings under ``off_topic:`` in
+any of these files; a guide section's in the guide's front matter. One phrasing, one meaning:
+a phrasing claimed twice is a problem that names both places, file and line.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from guides.loading import MAX_EXAMPLE_CHARS, example_key, line_in_file
 from guides.problems import Problem, display_path
 from guides.yaml_lines import LineMapping, line_of
 from search.text import compact
-from triage.tree import EXAMPLES_TOP_KEYS, Outcome, examples_path
+from triage.tree import EXAMPLES_FOLDER, EXAMPLES_TOP_KEYS, Outcome, examples_paths
 
 OFF_TOPIC = "off_topic（与 POS 无关的说法）"
 
@@ -104,28 +104,34 @@ class Phrasings:
             kept.append(text)
         return tuple(kept)
 
-    def examples_file(
+    def examples_files(
         self, outcomes: dict[str, Outcome]
     ) -> tuple[dict[str, Outcome], tuple[str, ...]]:
-        """examples.yaml beside the tree (if there is one): each outcome's phrasings after those
-        it carries in the tree, and the off-topic phrasings."""
-        source = examples_path(self.tree_source)
-        if not source.exists():
-            return outcomes, ()
+        """The examples folder beside the tree (if there is one), file by file: each outcome's
+        phrasings after those it carries in the tree, and the off-topic phrasings."""
+        merged = dict(outcomes)
+        off_topic: tuple[str, ...] = ()
+        for source in examples_paths(self.tree_source):
+            off_topic += self._examples_file(source, outcomes, merged)
+        return merged, off_topic
+
+    def _examples_file(
+        self, source: Path, outcomes: dict[str, Outcome], merged: dict[str, Outcome]
+    ) -> tuple[str, ...]:
         data, problems = yaml_lines.load(source)
         for line, message in problems:
             self.problem(source, line, message)
         if data is None:
-            return outcomes, ()
+            return ()
         if not isinstance(data, LineMapping):
-            self.problem(source, 1, "文件应有 outcomes 和 off_topic 两部分")
-            return outcomes, ()
+            self.problem(source, 1, "文件应有 outcomes 或 off_topic 部分")
+            return ()
         self.problems += unknown_keys(source, data, EXAMPLES_TOP_KEYS, "文件顶层")
         entries = data.get("outcomes") or LineMapping()
         if not isinstance(entries, LineMapping):
             self.problem(source, line_of(data, "outcomes"), "outcomes: 下应是“结果 id: 例句列表”")
             entries = LineMapping()
-        merged = dict(outcomes)
+        name = f"{EXAMPLES_FOLDER}/{source.name}"
         for outcome_id in entries:
             line = line_of(entries, outcome_id)
             outcome = outcomes.get(outcome_id)
@@ -134,11 +140,20 @@ class Phrasings:
                 if outcomes:
                     self.problem(source, line, f"结果 {outcome_id} 不在 triage.yaml 的 outcomes 里")
                 continue
+            if merged[outcome_id].examples_file:
+                first = merged[outcome_id]
+                self.problem(
+                    source,
+                    line,
+                    f"结果 {outcome_id} 的例句已经写在 {first.examples_file} "
+                    f"第 {first.examples_line} 行：一个结果的例句只写在一个文件里",
+                )
+                continue
             more = self.claim(entries, outcome_id, f"结果 {outcome_id}", source)
             merged[outcome_id] = replace(
-                outcome, examples=outcome.examples + more, examples_line=line
+                outcome, examples=outcome.examples + more, examples_file=name, examples_line=line
             )
-        return merged, self.claim(data, "off_topic", OFF_TOPIC, source)
+        return self.claim(data, "off_topic", OFF_TOPIC, source)
 
     def problem(self, source: Path, line: int, message: str) -> None:
         self.problems.append(Problem(source, line, message))

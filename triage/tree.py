@@ -12,8 +12,9 @@ from guides.problems import Problem
 
 TREE_FILE = "triage.yaml"
 # Merchants' phrasings for the outcomes (and off-topic ones), kept apart from the tree: they are
-# most of the text, and an editor changing a question should not carry them.
-EXAMPLES_FILE = "examples.yaml"
+# most of the text, and an editor changing a question should not carry them. One file a topic
+# (examples/locked.yaml, examples/fees.yaml…), each small enough to edit in a browser.
+EXAMPLES_FOLDER = "examples"
 EXAMPLES_TOP_KEYS = {"outcomes", "off_topic"}
 SEGMENT_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CODE_RE = re.compile(r"[A-Z][0-9]{1,2}")
@@ -87,7 +88,9 @@ class Outcome:
     response_codes: tuple[str, ...] = ()  # codes typical of this outcome, linked to their cards
     # Phrasings as merchants type them: what the assistant's reader learns this outcome from.
     examples: tuple[str, ...] = ()
-    examples_line: int = 0  # the line of its list in examples.yaml; 0 when it has none there
+    # Where its list is in the examples folder ("examples/locked.yaml", line); "", 0 when none.
+    examples_file: str = ""
+    examples_line: int = 0
     # A safety outcome's warning, shown above it; such an outcome goes first when it is likely.
     warning: str = ""
     # Resolved against the library when the tree is built, so a page costs no lookups.
@@ -133,13 +136,13 @@ class Tree:
         return self.nodes.get(self.start)
 
     @property
-    def examples_source(self) -> Path:
-        return examples_path(self.source)
+    def examples_sources(self) -> tuple[Path, ...]:
+        return examples_paths(self.source)
 
 
-def examples_path(tree_file: Path) -> Path:
-    """examples.yaml beside a tree's file (it may not exist)."""
-    return tree_file.parent / EXAMPLES_FILE
+def examples_paths(tree_file: Path) -> tuple[Path, ...]:
+    """The files of the examples folder beside a tree's file, by name (there may be none)."""
+    return tuple(sorted((tree_file.parent / EXAMPLES_FOLDER).glob("*.yaml")))
 
 
 # "reply" is the assistant's answer to free text or to a service code it does not know.

@@ -2,7 +2,7 @@
 
 Keyword lists cannot keep up with how merchants type ("所定了咋整", "qiandao shibai", "别的卡
 都能刷就这张不行"). Here a linear classifier learns, from phrasings written as content
-(``content/examples.yaml``), which label a text belongs to. The engine knows texts and
+(``content/examples/``), which label a text belongs to. The engine knows texts and
 labels, not the tree: the triage app decides what the labels are and what to do with a reading.
 
 One concept per module: ``features`` (what a text looks like to the model: character n-grams

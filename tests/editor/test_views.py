@@ -104,8 +104,9 @@ def test_the_list_shows_every_guide_with_its_votes_and_last_editor(editor_client
     row = re.search(rf'href="{URL}".*?</tr>', page, re.S).group(0)
     reviewed = f"{get_library().guides[GUIDE].reviewed:%Y-%m-%d}"
     assert ">7<" in row and ">2<" in row and "wang" in row and reviewed in row
-    for name in files.DATA_FILES:
+    for name in [*files.DATA_FILES, *files.examples_files()]:
         assert f"/staff/content/files/{name}/" in page
+    assert "/staff/content/files/examples/scams.yaml/" in page
     assert page.count('href="/staff/content/guides/') == len(get_library().guides)
 
 
@@ -251,37 +252,44 @@ def test_a_tree_with_a_loop_is_refused_with_its_line(editor_client, content_dir)
 def test_examples_naming_an_outcome_the_tree_lacks_are_refused_with_their_line(
     editor_client, content_dir
 ):
-    path = content_dir / "examples.yaml"
+    path = content_dir / "examples" / "locked.yaml"
     before = path.read_text(encoding="utf-8")
     draft = before.replace("  locked-wrong-password:\n", "  locked-wrong-pasword:\n", 1)
     assert draft != before
-    url = "/staff/content/files/examples.yaml/"
+    url = "/staff/content/files/examples/locked.yaml/"
     page = _refused(editor_client, content_dir, draft, url=url, path=path)
     number = draft.splitlines().index("  locked-wrong-pasword:") + 1
     assert "结果 locked-wrong-pasword 不在 triage.yaml 的 outcomes 里" in page
     assert f"第 {number} 行" in page
 
 
-def test_an_example_published_in_examples_yaml_reaches_the_outcome(editor_client, content_dir):
+def test_an_example_published_in_an_examples_file_reaches_the_outcome(editor_client, content_dir):
     from triage.loading import get_tree
 
-    path = content_dir / "examples.yaml"
+    path = content_dir / "examples" / "locked.yaml"
     before = path.read_text(encoding="utf-8")
     said = "机器突然就所定了 我啥也没按"
     draft = before.replace(
         "  locked-wrong-password:\n", f"  locked-wrong-password:\n    - {said}\n", 1
     )
     response = _post(
-        editor_client, draft, files.digest(before), url="/staff/content/files/examples.yaml/"
+        editor_client, draft, files.digest(before), url="/staff/content/files/examples/locked.yaml/"
     )
     assert response.status_code == 302
     assert said in get_tree(get_library()).outcomes["locked-wrong-password"].examples
+    history = editor_client.get("/staff/content/files/examples/locked.yaml/history/")
+    assert history.status_code == 200 and said in history.content.decode()
 
 
 def test_an_unknown_slug_or_file_is_404(editor_client):
     assert editor_client.get("/staff/content/guides/no-such-guide/").status_code == 404
     assert editor_client.get("/staff/content/guides/..%2Fsettings/").status_code == 404
     assert editor_client.get("/staff/content/files/settings.py/").status_code == 404
+    # The examples folder's files only, and only those that exist.
+    assert editor_client.get("/staff/content/files/examples/nothing.yaml/").status_code == 404
+    assert editor_client.get("/staff/content/files/examples/../codes.yaml/").status_code == 404
+    assert editor_client.get("/staff/content/files/guides/home.md/").status_code == 404
+    assert editor_client.get("/staff/content/files/examples.yaml/").status_code == 404  # retired
     assert (
         editor_client.post(
             "/staff/content/guides/no-such-guide/", {"text": "x", "base": "b"}
@@ -306,10 +314,13 @@ def test_a_text_over_the_character_limit_is_refused(editor_client, content_dir):
     assert _text(content_dir) == before
 
 
-@pytest.mark.parametrize("name", ["triage.yaml", "examples.yaml"])
-def test_the_tree_and_its_examples_fit_the_editor(name):
-    text = (Path(settings.BASE_DIR) / "content" / name).read_text(encoding="utf-8")
-    assert len(text) * 2 < files.MAX_CHARS  # room to grow
+def test_the_tree_and_each_examples_file_fit_the_editor():
+    content = Path(settings.BASE_DIR) / "content"
+    names = ["triage.yaml", *files.examples_files(content)]
+    assert len(names) > 10
+    for name in names:
+        text = (content / name).read_text(encoding="utf-8")
+        assert len(text) * 10 < files.MAX_CHARS, name  # room to grow tenfold
 
 
 # --- conflicts ---------------------------------------------------------------------------------
@@ -512,6 +523,15 @@ def test_a_new_process_replays_a_chain_of_versions_onto_an_old_release(
     sync.forget()
     assert sync.apply_pending() == 2  # already there: nothing written, nothing said
     assert "changed by hand" not in caplog.text
+
+
+def test_an_old_revision_of_the_retired_examples_yaml_is_never_written_back(content_dir, caplog):
+    old = "outcomes:\n  locked-wrong-password:\n    - 锁了\n"
+    Revision.objects.create(path="examples.yaml", number=1, text=old, digest=files.digest(old))
+    sync.forget()
+    assert sync.apply_pending() == 1  # gone through, and nothing written
+    assert not (content_dir / "examples.yaml").exists()
+    assert "not editable" not in caplog.text
 
 
 def test_the_editor_starts_from_a_version_published_on_another_instance(editor_client, content_dir):

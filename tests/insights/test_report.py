@@ -147,7 +147,7 @@ def test_a_sparkline_reads_out_its_total_and_escapes_its_label():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("listed", [True, False])
-def test_words_that_helped_name_the_examples_yaml_line_to_add_them_at(content_dir, listed):
+def test_words_that_helped_name_the_examples_file_and_line_to_add_them_at(content_dir, listed):
     from tests.factories import SMALL_TREE
 
     examples = "outcomes:\n  unsure:\n    - 锁了\n  wrong-password:\n    - 密码错多了\n"
@@ -156,9 +156,9 @@ def test_words_that_helped_name_the_examples_yaml_line_to_add_them_at(content_di
     (group,) = report.said_groups(get_library(), TODAY, TODAY, "said-yes")
     assert group.key == "wrong-password" and group.indent == " " * 4
     if listed:  # under its id, which is on line 4
-        assert group.where == "结果 wrong-password，examples.yaml 第 4 行"
+        assert group.where == "结果 wrong-password，content/examples/locked.yaml 第 4 行"
     else:  # no list there yet: say where to start one
         assert (
-            group.where
-            == "结果 wrong-password：examples.yaml 的 outcomes: 下新加一行 wrong-password:"
+            group.where == "结果 wrong-password：content/examples/ 同主题的文件，"
+            "outcomes: 下新加 wrong-password:"
         )

@@ -493,11 +493,12 @@ def test_the_staff_page_groups_what_helped_with_the_line_to_add(client, staff):
     body = client.get("/staff/insights/").content.decode()
     from triage.loading import get_tree
 
-    line = get_tree(get_library()).outcomes["locked-wrong-password"].examples_line
-    examples = (get_library().root / "examples.yaml").read_text(encoding="utf-8")
+    outcome = get_tree(get_library()).outcomes["locked-wrong-password"]
+    line = outcome.examples_line
+    examples = (get_library().root / outcome.examples_file).read_text(encoding="utf-8")
     assert examples.splitlines()[line - 1] == "  locked-wrong-password:"  # where to add it
     assert "商户自己的话：解决了的" in body
-    assert f"examples.yaml 第 {line} 行" in body
+    assert f"content/examples/locked.yaml 第 {line} 行" in body
     assert "<code>    - 锁机啦咋整</code> ×2" in body
     assert "签到老失败 ×1" in body
 

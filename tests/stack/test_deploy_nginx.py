@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 
 from bench.nginx_front import local_config
+from editor import files
 from tests.live_gunicorn import free_port, gunicorn
 from tests.screen_photos import SAMPLES, photo
 
@@ -350,13 +351,13 @@ def test_a_phone_sized_photo_passes_nginx_and_a_huge_one_is_stopped():
         assert vote.status == 413
 
 
-def test_the_editor_can_post_the_largest_content_file_through_nginx_and_no_more():
-    examples = (Path(__file__).resolve().parents[2] / "content" / "examples.yaml").read_text()
-    body = urlencode({"text": examples, "base": ""}).encode()
+def test_the_editor_can_post_a_file_at_its_own_limit_through_nginx_and_no_more():
+    # As long as the editor takes (editor/files.py), all of it Chinese: 9 bytes a character.
+    body = urlencode({"text": "锁" * files.MAX_CHARS, "base": ""}).encode()
     assert len(body) > 1024 * 1024  # over nginx's default limit
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     with stack() as (base, _app, _):
-        url = "/staff/content/files/examples.yaml/"
+        url = "/staff/content/files/examples/locked.yaml/"
         passed = get(base, url, method="POST", body=body, **form)
         # Django answers it (not signed in), not nginx; the body says which one did.
         assert passed.status != 413, (passed.headers, passed.body[:500])

@@ -304,7 +304,7 @@ def test_off_topic_phrasings_may_not_repeat_an_outcome_example(content_dir):
     assert len(found) == 1 and "off_topic" in found[0] and "结果 unsure" in found[0]
 
 
-# --- examples.yaml: the outcomes' phrasings kept apart from the tree -----------------------------
+# --- content/examples/: the outcomes' phrasings kept apart from the tree ------------------------
 
 EXAMPLES_FILE = """\
 # 例句
@@ -324,23 +324,24 @@ def examples_messages(content_dir, examples: str, tree: str = EXAMPLES_TREE) -> 
     return [m.msg for m in triage_check()]
 
 
-def test_examples_yaml_adds_to_each_outcome_and_to_off_topic(content_dir):
+def test_the_examples_files_add_to_each_outcome_and_to_off_topic(content_dir):
     from triage.loading import get_tree
 
     assert examples_messages(content_dir, EXAMPLES_FILE) == []
     tree = get_tree(get_library())
-    # The tree's own first, then examples.yaml's; the line is where an editor adds more.
+    # The tree's own first, then the examples file's; the line is where an editor adds more.
     assert tree.outcomes["unsure"].examples == (
         "不知道为啥锁了",
         "也不晓得为啥子锁了",
         "莫名其妙就锁了",
     )
+    assert tree.outcomes["unsure"].examples_file == "examples/locked.yaml"
     assert tree.outcomes["unsure"].examples_line == line_of(EXAMPLES_FILE, "  unsure:")
     assert tree.outcomes["wrong-password"].examples[-1] == "店员把密码按错好几次"
     assert tree.off_topic == ("今天天气怎么样",)
 
 
-def test_a_phrasing_in_the_tree_and_in_examples_yaml_names_both_files(content_dir):
+def test_a_phrasing_in_the_tree_and_in_an_examples_file_names_both_files(content_dir):
     examples = EXAMPLES_FILE.replace("    - 莫名其妙就锁了\n", "    - 密码输错三次，锁了\n")
     found = examples_messages(content_dir, examples)
     assert len(found) == 1, found
@@ -348,16 +349,16 @@ def test_a_phrasing_in_the_tree_and_in_examples_yaml_names_both_files(content_di
         line_of(examples, "密码输错三次，锁了"),
         line_of(EXAMPLES_TREE, "密码输错三次锁了"),
     )
-    assert f"content/examples.yaml:{here}: 结果 unsure" in found[0]
+    assert f"content/examples/locked.yaml:{here}: 结果 unsure" in found[0]
     assert f"结果 wrong-password（triage.yaml 第 {there} 行）" in found[0]
 
 
-def test_an_outcome_examples_yaml_names_must_be_in_the_tree(content_dir):
+def test_an_outcome_an_examples_file_names_must_be_in_the_tree(content_dir):
     examples = EXAMPLES_FILE.replace("  unsure:\n", "  unsrue:\n")
     found = examples_messages(content_dir, examples)
     assert len(found) == 1, found
     assert found[0].endswith(
-        f"content/examples.yaml:{line_of(examples, 'unsrue')}: "
+        f"content/examples/locked.yaml:{line_of(examples, 'unsrue')}: "
         "结果 unsrue 不在 triage.yaml 的 outcomes 里"
     )
 
@@ -368,31 +369,55 @@ def test_an_outcome_examples_yaml_names_must_be_in_the_tree(content_dir):
         ("outcomes:\n  unsure: [锁了\n", "YAML 格式错误"),
         ("outcomes:\n  unsure:\n    - 锁了\nexample:\n  - 天气\n", "未知字段 example"),
         ("outcomes: [锁了]\n", "outcomes: 下应是"),
-        ("- 锁了\n", "文件应有 outcomes 和 off_topic"),
+        ("- 锁了\n", "文件应有 outcomes 或 off_topic"),
         ("outcomes:\n  unsure:\n    - 锁了 打13812345678问问\n", "电话"),
     ],
 )
-def test_a_broken_examples_yaml_is_named_and_the_tree_still_loads(content_dir, broken, needle):
+def test_a_broken_examples_file_is_named_and_the_tree_still_loads(content_dir, broken, needle):
     from triage.loading import get_tree
 
     found = examples_messages(content_dir, broken)
-    assert found and all("content/examples.yaml:" in m for m in found), found
+    assert found and all("content/examples/locked.yaml:" in m for m in found), found
     assert any(needle in m for m in found), found
     tree = get_tree(get_library())
     assert set(tree.outcomes) == {"wrong-password", "unsure"}
     assert tree.outcomes["wrong-password"].examples[:1] == ("密码输错三次锁了",)
 
 
-def test_a_tree_that_does_not_load_is_not_blamed_on_examples_yaml(content_dir):
+def test_a_tree_that_does_not_load_is_not_blamed_on_its_examples(content_dir):
     found = examples_messages(content_dir, EXAMPLES_FILE, tree="start: [\n")
-    assert found and not any("examples.yaml" in m for m in found), found
+    assert found and not any("examples/" in m for m in found), found
+
+
+def test_an_outcome_listed_in_two_examples_files_is_named_with_the_first(content_dir):
+    from triage.loading import get_tree
+
+    write_tree(content_dir, EXAMPLES_TREE, examples=EXAMPLES_FILE)
+    second = "outcomes:\n  unsure:\n    - 不知道咋回事就锁住了\n"
+    (content_dir / "examples" / "more.yaml").write_text(second, encoding="utf-8")
+    found = [m.msg for m in triage_check()]
+    assert len(found) == 1, found
+    assert "content/examples/more.yaml:2: 结果 unsure" in found[0]
+    assert f"examples/locked.yaml 第 {line_of(EXAMPLES_FILE, '  unsure:')} 行" in found[0]
+    tree = get_tree(get_library())
+    assert "不知道咋回事就锁住了" not in tree.outcomes["unsure"].examples
+
+
+def test_off_topic_phrasings_of_every_examples_file_are_read(content_dir):
+    from triage.loading import get_tree
+
+    write_tree(content_dir, EXAMPLES_TREE, examples=EXAMPLES_FILE)
+    more = "off_topic:\n  - 红烧肉怎么做\n"
+    (content_dir / "examples" / "off-topic.yaml").write_text(more, encoding="utf-8")
+    assert [m.msg for m in triage_check()] == []
+    assert get_tree(get_library()).off_topic == ("今天天气怎么样", "红烧肉怎么做")
 
 
 def test_the_shipped_examples_are_apart_from_the_tree():
     from triage.loading import get_tree
 
     tree = get_tree(get_library())
-    assert tree.examples_source.exists()
+    assert len(tree.examples_sources) > 10  # one file a topic
     assert all(o.examples_line for o in tree.outcomes.values() if o.id in tree.routes)
     shipped = tree.source.read_text(encoding="utf-8")
     assert "\n    examples:" not in shipped and "\noff_topic:" not in shipped
