@@ -130,6 +130,8 @@ from triage.safety import danger
         ("技术员让我装了个向日葵 他还在我手机上点", "scam-remote-app"),
         ("扫二维码提额", "limits-scams"),
         ("卡里的钱没有了 我没有提现过", "other-scammed"),
+        ("不是俺提的现", "other-scammed"),
+        ("不交年费就上征信", "deposit-fee-scams"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -189,6 +191,7 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "app登不上 提示账号已在其他设备登录",  # a shared login pushed out
         "向日葵卖完了，今天收了多少钱",  # a florist's sunflowers
         "音响有电流声 滋滋响",  # a speaker's hum, nothing wet
+        "不是我刷的，是店员刷错了金额，怎么撤销",  # the merchant knows who did
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
