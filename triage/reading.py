@@ -51,6 +51,11 @@ FLOOR = 0.06  # below this the best outcome is no answer
 NONE_MARGIN = 1.0  # "none" wins when it is at least this share of the best outcome's probability
 ASK_RATIO = 0.5  # the second is at least this share of the first: ask, do not guess
 SAFETY_FLOOR = 0.2  # a safety outcome this likely goes first
+# A text this short names a topic ("年费", "电池", "提额"), not a situation: a safety answer
+# goes first only if it is the likeliest (or a danger signal names it). Across blind writers
+# 104-362, each third on a model without its lines: 86 fewer warnings on lines labelled
+# otherwise, none lost of 7,513 safety lines.
+BARE_CHARS = 2
 # A danger signal names the general safety answer ("机器丢了": stop it); when the model is this
 # sure of a more specific one on the same guide ("丢了，查有没有人用过"), that one goes first.
 SPECIFIC = 0.4
@@ -178,17 +183,21 @@ def read(library: Library, text: str, *, model: Model | None = None) -> Reading:
     # Danger is read in the merchant's own words (pinyin read as hanzi), not in search's
     # homophone corrections, which can invent one ("想接外宾生意" read as "想借…").
     said = "，".join(clause.text for clause in parsed)
-    reading = decide(tree, probabilities, danger=safety.danger(said))
+    reading = decide(tree, probabilities, danger=safety.danger(said), bare=len(said) <= BARE_CHARS)
     return replace(reading, probabilities=probabilities)
 
 
-def decide(tree: Tree, probabilities: dict[str, float], *, danger: str = "") -> Reading:
+def decide(
+    tree: Tree, probabilities: dict[str, float], *, danger: str = "", bare: bool = False
+) -> Reading:
     off_topic = probabilities.get(NONE, 0.0)
     ranked = sorted(
         ((tree.outcomes[label], p) for label, p in probabilities.items() if label in tree.outcomes),
         key=lambda pair: (-pair[1], pair[0].id),
     )
-    safe = _safety_first(tree, ranked, danger, off_topic)
+    # A bare word's safety answer must be the likeliest of everything, guide sections too.
+    calmer = bare and max(probabilities.values(), default=0.0) > (ranked[0][1] if ranked else 0.0)
+    safe = _safety_first(tree, ranked, danger, off_topic, bare=bare, calmer=calmer)
     if safe is not None:
         first, warning = safe
         rest = [pair for pair in ranked if pair[0].id != first[0].id]
@@ -216,7 +225,13 @@ def decide(tree: Tree, probabilities: dict[str, float], *, danger: str = "") -> 
 
 
 def _safety_first(
-    tree: Tree, ranked: list[tuple[Outcome, float]], danger: str, off_topic: float
+    tree: Tree,
+    ranked: list[tuple[Outcome, float]],
+    danger: str,
+    off_topic: float,
+    *,
+    bare: bool = False,
+    calmer: bool = False,
 ) -> tuple[tuple[Outcome, float], str] | None:
     """The safety answer to put first and its warning, or None. A danger signal always names
     one; the model's safety outcomes only when they are likelier than "about something else".
@@ -232,8 +247,11 @@ def _safety_first(
                 return ranked[0], best.warning or signalled.warning
         probability = next((p for o, p in ranked if o.id == danger), 0.0)
         return (signalled, probability), signalled.warning
-    # Safety answers among the best few, likely enough together ("scam" and "already
+    # A bare word ("年费", bare=True) only when its likeliest answer is a safety one; the rest,
+    # when safety answers among the best few are likely enough together ("scam" and "already
     # scammed" splitting the vote): the likeliest of them first.
+    if bare and (calmer or not ranked or not ranked[0][0].warning):
+        return None
     warned = [(o, p) for o, p in ranked[:SHOWN] if o.warning]
     likely = sum(p for _, p in warned)
     if warned and likely >= SAFETY_FLOOR and likely > off_topic:

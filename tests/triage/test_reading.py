@@ -82,6 +82,26 @@ def test_a_danger_s_words_without_the_danger_get_no_warning(text):
     assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
 
 
+def test_a_bare_word_gets_a_warning_only_when_its_likeliest_answer_is_a_safety_one():
+    tree = get_tree(get_library())
+    # "年费": the fee-scam answer likely enough, but the fee entry likelier.
+    fee = {"deposit-what-is-each": 0.55, "deposit-fee-scams": 0.23, "deposit-data-fee": 0.21}
+    assert reading.decide(tree, fee).kind == "safety"  # a sentence: the floor decides
+    bare = reading.decide(tree, fee, bare=True)
+    assert bare.kind != "safety" and bare.outcomes[0].id == "deposit-what-is-each"
+    scam_first = {"deposit-fee-scams": 0.5, "deposit-what-is-each": 0.4}
+    assert reading.decide(tree, scam_first, bare=True).kind == "safety"
+    # A danger signal still names its answer, bare or not ("鼓包").
+    signalled = reading.decide(tree, fee, danger="power-danger", bare=True)
+    assert signalled.kind == "safety" and signalled.outcomes[0].id == "power-danger"
+
+
+@pytest.mark.parametrize("text", ["年费", "nianfei", "电池", "提额"])
+def test_a_bare_topic_word_is_answered_without_a_warning(text):
+    found = reading.read(get_library(), text)
+    assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
+
+
 @pytest.mark.parametrize("text", ["二手机不用实名", "闲鱼上买的pos机 卖家说不用实名直接刷"])
 def test_a_second_hand_terminal_is_a_safety_answer_with_its_warning(text):
     # Its money goes to the first owner's card, and it may be stolen: warned, like lending one.
