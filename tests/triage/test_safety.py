@@ -126,6 +126,7 @@ from triage.safety import danger
         ("app提示异地登录 我人就在店里", "scam-card-changed"),
         ("凌晨收到新设备登录提醒", "scam-card-changed"),
         ("结算卡遭人改了", "scam-card-changed"),  # Southwestern 遭 for 被
+        ("手机号叫人改咧", "scam-card-changed"),
         ("码牌遭换了", "scam-qr-swapped"),
         ("技术员让我装了个向日葵 他还在我手机上点", "scam-remote-app"),
         ("扫二维码提额", "limits-scams"),
