@@ -113,6 +113,11 @@ class Phrasings:
         off_topic: tuple[str, ...] = ()
         for source in examples_paths(self.tree_source):
             off_topic += self._examples_file(source, outcomes, merged)
+        # A file the folder holds but nobody reads ("fees.yml"): said, not silently skipped.
+        folder = self.tree_source.parent / EXAMPLES_FOLDER
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.suffix != ".yaml" and not path.name.startswith("."):
+                self.problem(path, 1, f"例句文件要以 .yaml 结尾：{path.name} 没有读，请改名")
         return merged, off_topic
 
     def _examples_file(

@@ -413,6 +413,14 @@ def test_off_topic_phrasings_of_every_examples_file_are_read(content_dir):
     assert get_tree(get_library()).off_topic == ("今天天气怎么样", "红烧肉怎么做")
 
 
+def test_a_file_in_the_examples_folder_that_is_not_read_is_named(content_dir):
+    write_tree(content_dir, EXAMPLES_TREE, examples=EXAMPLES_FILE)
+    (content_dir / "examples" / "fees.yml").write_text("outcomes:\n", encoding="utf-8")
+    found = [m.msg for m in triage_check()]
+    assert len(found) == 1 and "content/examples/fees.yml:1: " in found[0], found
+    assert "没有读" in found[0]
+
+
 def test_the_shipped_examples_are_apart_from_the_tree():
     from triage.loading import get_tree
 
