@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from triage.tree import EXAMPLES_FOLDER, TREE_FILE, examples_paths
+
 DATA_FILES = (
     "codes.yaml",
     "triage.yaml",
@@ -45,9 +47,10 @@ def content_root() -> Path:
 
 
 def examples_files(root: Path | None = None) -> list[str]:
-    """The examples files there are, as an editor names them ("examples/locked.yaml")."""
-    folder = (root or content_root()) / "examples"
-    names = (f"examples/{path.name}" for path in sorted(folder.glob("*.yaml")))
+    """The examples files the assistant reads, as an editor names them ("examples/locked.yaml");
+    one whose name is not a slug stays out of the browser (it is read, and edited in git)."""
+    paths = examples_paths((root or content_root()) / TREE_FILE)
+    names = (f"{EXAMPLES_FOLDER}/{path.name}" for path in paths)
     return [name for name in names if re.fullmatch(EXAMPLES_PATH, name)]
 
 

@@ -279,6 +279,13 @@ def test_an_example_published_in_an_examples_file_reaches_the_outcome(editor_cli
     assert said in get_tree(get_library()).outcomes["locked-wrong-password"].examples
     history = editor_client.get("/staff/content/files/examples/locked.yaml/history/")
     assert history.status_code == 200 and said in history.content.decode()
+    # Undone from the history page, as a guide is.
+    reverted = editor_client.post(
+        "/staff/content/files/examples/locked.yaml/revert/",
+        {"revision": Revision.objects.get().id, "to": "before", "base": files.digest(draft)},
+    )
+    assert reverted.status_code == 302 and path.read_text(encoding="utf-8") == before
+    assert said not in get_tree(get_library()).outcomes["locked-wrong-password"].examples
 
 
 def test_an_unknown_slug_or_file_is_404(editor_client):
