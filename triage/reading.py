@@ -50,7 +50,12 @@ TITLE_WEIGHT, SUMMARY_WEIGHT, KEYWORD_WEIGHT, PATH_WEIGHT = 0.6, 0.3, 0.4, 0.3
 FLOOR = 0.06  # below this the best outcome is no answer
 NONE_MARGIN = 1.0  # "none" wins when it is at least this share of the best outcome's probability
 ASK_RATIO = 0.5  # the second is at least this share of the first: ask, do not guess
-SAFETY_FLOOR = 0.2  # a safety outcome this likely goes first
+SAFETY_FLOOR = 0.2  # safety outcomes among the best three this likely together: one goes first
+# Safety outcomes this likely all together, however many share the vote ("有人来店里说是公司的，
+# 要收服务费现金": the fee scam, the stranger's visit, the card changed, …). Across blind writers
+# 104-362, each third on a model without its lines: 6 more of 7,513 safety lines first, 3 more
+# warnings on 37,775 lines labelled otherwise (0.35: 4 and 1; 0.25: 10 and 13).
+SAFETY_TOGETHER = 0.3
 # A text this short names a topic ("年费", "电池", "提额"), not a situation: a safety answer
 # goes first only if it is the likeliest (or a danger signal names it). Across blind writers
 # 104-362, each third on a model without its lines: 86 fewer warnings on lines labelled
@@ -249,12 +254,15 @@ def _safety_first(
         return (signalled, probability), signalled.warning
     # A bare word ("年费", bare=True) only when its likeliest answer is a safety one; the rest,
     # when safety answers among the best few are likely enough together ("scam" and "already
-    # scammed" splitting the vote): the likeliest of them first.
+    # scammed" splitting the vote), or all of them are: the likeliest of them first.
     if bare and (calmer or not ranked or not ranked[0][0].warning):
         return None
-    warned = [(o, p) for o, p in ranked[:SHOWN] if o.warning]
-    likely = sum(p for _, p in warned)
-    if warned and likely >= SAFETY_FLOOR and likely > off_topic:
+    warned = [(o, p) for o, p in ranked if o.warning]
+    likely = sum(p for o, p in ranked[:SHOWN] if o.warning)
+    together = sum(p for _, p in warned)
+    first_few = likely >= SAFETY_FLOOR and likely > off_topic
+    all_of_them = together >= SAFETY_TOGETHER and together > off_topic
+    if first_few or all_of_them:
         return warned[0], warned[0][0].warning
     return None
 

@@ -96,6 +96,28 @@ def test_a_bare_word_gets_a_warning_only_when_its_likeliest_answer_is_a_safety_o
     assert signalled.kind == "safety" and signalled.outcomes[0].id == "power-danger"
 
 
+def test_safety_answers_that_split_the_vote_beyond_the_best_three_still_go_first():
+    tree = get_tree(get_library())
+    # "有人来店里说是公司的，要收服务费现金": four safety answers share the vote, two plain ones
+    # lead, and the best three hold only 0.12 of safety.
+    split = {
+        "deposit-what-is-each": 0.30,
+        "deposit-data-fee": 0.18,
+        "deposit-fee-scams": 0.12,
+        "change-replace-terminal": 0.10,
+        "other-scam": 0.08,
+        "scam-card-changed": 0.05,
+        "none": 0.02,
+    }
+    found = reading.decide(tree, split)
+    assert found.kind == "safety" and found.outcomes[0].id == "deposit-fee-scams"
+    assert found.warning == tree.outcomes["deposit-fee-scams"].warning
+    # Under SAFETY_TOGETHER all told, or no likelier than "about something else": no warning.
+    weaker = {**split, "other-scam": 0.02, "scam-card-changed": 0.01}
+    assert reading.decide(tree, weaker).kind != "safety"
+    assert reading.decide(tree, {**split, "none": 0.40}).kind != "safety"
+
+
 @pytest.mark.parametrize("text", ["年费", "nianfei", "电池", "提额"])
 def test_a_bare_topic_word_is_answered_without_a_warning(text):
     found = reading.read(get_library(), text)
