@@ -133,6 +133,13 @@ from triage.safety import danger
         ("卡里的钱没有了 我没有提现过", "other-scammed"),
         ("不是俺提的现", "other-scammed"),
         ("不交年费就上征信", "deposit-fee-scams"),
+        ("充着电 电池有点鼓", "power-danger"),
+        ("电池鼓胞", "power-danger"),  # a slip for 鼓包
+        ("音箱后面有烟", "power-danger"),
+        ("机器冒白烟", "power-danger"),
+        ("结算卡俾人改咗", "scam-card-changed"),  # Cantonese 俾人 for 被人
+        ("钱提现到一张不认识的卡", "scam-card-changed"),
+        ("佢要我个验证码，我话咗", "other-scammed"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -193,6 +200,9 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "向日葵卖完了，今天收了多少钱",  # a florist's sunflowers
         "音响有电流声 滋滋响",  # a speaker's hum, nothing wet
         "不是我刷的，是店员刷错了金额，怎么撤销",  # the merchant knows who did
+        "电池没鼓也不烫，就是不耐用",  # a danger the merchant rules out
+        "鼓励金怎么领",
+        "烟酒店的机器怎么开发票",  # cigarettes, not smoke
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
