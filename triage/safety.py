@@ -302,6 +302,16 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # The phone the payment app is still signed in on ("手机丢了 app还登着").
             rf"|手机.{{0,4}}({_LOST}|掉了).{{0,20}}(登着|登录着|还登|没退出|装着|(上面|里面|里头)有)",
         ),
+        (
+            # Last, so that a more specific signal names its answer first: someone who wants
+            # money paid first, for whatever it buys ("客服说能开分期，要我先交手续费", "说俺机子
+            # 没达标，让俺先转299激活费"). Real fees are never paid to a caller first. Across the
+            # labelled blind lines: 32 more safety lines caught, no other line.
+            "deposit-fee-scams",
+            r"(有人|有个|对方|他|她|佢|伊|客服|电话|来电|微信|业务员|自称|打来|的人|别个|快递)"
+            r".{0,40}(让|叫|要|喊|说|讲|话|港)(俺|我|我们)?先(转|交|付|打)了?.{0,10}"
+            r"(费|钱|块|蚊|元|押金|保证金|[0-9])",
+        ),
     )
 )
 

@@ -140,6 +140,9 @@ from triage.safety import danger
         ("结算卡俾人改咗", "scam-card-changed"),  # Cantonese 俾人 for 被人
         ("钱提现到一张不认识的卡", "scam-card-changed"),
         ("佢要我个验证码，我话咗", "other-scammed"),
+        ("微信上的客服说能开分期，要我先交手续费", "deposit-fee-scams"),
+        ("有个自称总部的，说机子没达标，让俺先转299激活费", "deposit-fee-scams"),
+        ("有人说给我提额，要先转500手续费", "limits-scams"),  # the specific signal first
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -203,6 +206,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "电池没鼓也不烫，就是不耐用",  # a danger the merchant rules out
         "鼓励金怎么领",
         "烟酒店的机器怎么开发票",  # cigarettes, not smoke
+        "办pos机要先交押金吗",  # nobody demands it
+        "我先交了年费，怎么开发票",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
