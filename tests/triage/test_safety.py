@@ -143,6 +143,9 @@ from triage.safety import danger
         ("微信上的客服说能开分期，要我先交手续费", "deposit-fee-scams"),
         ("有个自称总部的，说机子没达标，让俺先转299激活费", "deposit-fee-scams"),
         ("有人说给我提额，要先转500手续费", "limits-scams"),  # the specific signal first
+        ("收到好几条验证码，我没操作过", "other-scam"),  # someone is signing in
+        ("码牌调包了", "scam-qr-swapped"),
+        ("主管蜜码叫人看见了", "other-scammed"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -208,6 +211,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "烟酒店的机器怎么开发票",  # cigarettes, not smoke
         "办pos机要先交押金吗",  # nobody demands it
         "我先交了年费，怎么开发票",
+        "验证码等半天没动静",
+        "验证码输了还是没登上",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
