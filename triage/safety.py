@@ -34,7 +34,7 @@ _CALLER = _either(
 # Whom a merchant gave a secret to ("主管密码给技术员了").
 _TAKER = _either("他 她 对方 客服 技术员 售后 别人 人家 陌生人 业务员 工作人员 代理 师傅")
 _DEVICE = r"(机器|机子|pos|刷卡机|终端|电签|收款机|设备)"
-_LOST = r"(丢了|丢失|弄丢|搞丢|整丢|搞掉了|被偷|偷走|偷了|被盗|被抢|不见了|找不到了|遗失)"
+_LOST = r"(丢了|丢失|弄丢|搞丢|整丢|搞掉了|被偷|偷走|偷了|被盗(?!号|刷)|被抢|不见了|找不到了|遗失)"
 
 SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (outcome, re.compile(pattern))
@@ -114,8 +114,10 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # and 俾人, 畀人 in Cantonese ("手机号俾人换咗").
             r"|(结算卡|收款卡|到账卡|手机号|银行卡).{0,4}(遭人?|叫人|让人|给人|俾人|畀人)(改|换|修改)"
             # The account signed in somewhere new ("app提示异地登录", "新设备登录"); not the
-            # message of a shared login pushed out ("账号已在其他设备登录").
-            r"|(异地|新设备|陌生设备)(登录|登陆|上线)|(绑定|绑了|登录|登陆)(了)?(新设备|陌生设备)",
+            # message of a shared login pushed out ("账号已在其他设备登录"), nor the merchant's
+            # own new phone or trip ("换了新手机，提示新设备登录", "是我自己登的").
+            r"|^(?!.*((?<![没不])换了?个?新手机|新买的手机|自己登|我自己|是我登|自个儿登))"
+            r".*?((异地|新设备|陌生设备)(登录|登陆|上线)|(绑定|绑了|登录|登陆)(了)?(新设备|陌生设备))",
         ),
         (
             "deposit-fee-scams",

@@ -146,6 +146,7 @@ from triage.safety import danger
         ("收到好几条验证码，我没操作过", "other-scam"),  # someone is signing in
         ("码牌调包了", "scam-qr-swapped"),
         ("主管蜜码叫人看见了", "other-scammed"),
+        ("我没换新手机，怎么提示新设备登录", "scam-card-changed"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -213,6 +214,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "我先交了年费，怎么开发票",
         "验证码等半天没动静",
         "验证码输了还是没登上",
+        "换了个新手机，app提示新设备登录，要验证身份",  # the merchant's own phone
+        "出差登了下app，弹了个异地登录提醒，是我自己登的",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
