@@ -57,10 +57,13 @@ SAFETY_FLOOR = 0.2  # safety outcomes among the best three this likely together:
 # warnings on 37,775 lines labelled otherwise (0.35: 4 and 1; 0.25: 10 and 13).
 SAFETY_TOGETHER = 0.3
 # A text this short names a topic ("年费", "电池", "提额"), not a situation: a safety answer
-# goes first only if it is the likeliest (or a danger signal names it). Across blind writers
-# 104-362, each third on a model without its lines: 86 fewer warnings on lines labelled
-# otherwise, none lost of 7,513 safety lines.
+# goes first only if it is the likeliest, and BARE_MARGIN times as likely as the next (or a
+# danger signal names it). Across blind writers 104-362, each third on a model without its
+# lines: 86 fewer warnings on lines labelled otherwise, none lost of 7,513 safety lines; the
+# margin, once the battery's danger examples made "电池" 0.63 a fire against 0.37 a battery
+# that drains: one warning fewer again ("盗刷"), none lost (3: two fewer, none lost).
 BARE_CHARS = 2
+BARE_MARGIN = 2.0
 # A danger signal names the general safety answer ("机器丢了": stop it); when the model is this
 # sure of a more specific one on the same guide ("丢了，查有没有人用过"), that one goes first.
 SPECIFIC = 0.4
@@ -200,8 +203,11 @@ def decide(
         ((tree.outcomes[label], p) for label, p in probabilities.items() if label in tree.outcomes),
         key=lambda pair: (-pair[1], pair[0].id),
     )
-    # A bare word's safety answer must be the likeliest of everything, guide sections too.
-    calmer = bare and max(probabilities.values(), default=0.0) > (ranked[0][1] if ranked else 0.0)
+    # A bare word's safety answer must be the likeliest of everything, guide sections too, by
+    # a margin.
+    likeliest = [*sorted(probabilities.values(), reverse=True)[:2], 0.0, 0.0]
+    best = ranked[0][1] if ranked else 0.0
+    calmer = bare and (likeliest[0] > best or best < BARE_MARGIN * likeliest[1])
     safe = _safety_first(tree, ranked, danger, off_topic, bare=bare, calmer=calmer)
     if safe is not None:
         first, warning = safe

@@ -359,12 +359,13 @@ def test_front_matter_that_passed_is_not_checked_again_and_a_broken_one_always_i
 def test_section_examples_come_from_front_matter(content_dir):
     examples = {"faq-how-long": ["锁了要等多久", "多久能好"], "read-screen": ["屏幕写的啥"]}
     write_guide(content_dir, "with-examples", examples=examples)
+    write_guide(content_dir, "without-examples")
     library = guides_library.get_library()
     assert library.guides["with-examples"].examples == (
         ("faq-how-long", ("锁了要等多久", "多久能好")),
         ("read-screen", ("屏幕写的啥",)),
     )
-    assert library.guides["payment-safety"].examples == ()
+    assert library.guides["without-examples"].examples == ()
 
 
 @pytest.mark.parametrize(

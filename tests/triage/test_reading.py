@@ -82,15 +82,19 @@ def test_a_danger_s_words_without_the_danger_get_no_warning(text):
     assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
 
 
-def test_a_bare_word_gets_a_warning_only_when_its_likeliest_answer_is_a_safety_one():
+def test_a_bare_word_gets_a_warning_only_when_a_safety_answer_is_clearly_the_likeliest():
     tree = get_tree(get_library())
     # "年费": the fee-scam answer likely enough, but the fee entry likelier.
     fee = {"deposit-what-is-each": 0.55, "deposit-fee-scams": 0.23, "deposit-data-fee": 0.21}
     assert reading.decide(tree, fee).kind == "safety"  # a sentence: the floor decides
     bare = reading.decide(tree, fee, bare=True)
     assert bare.kind != "safety" and bare.outcomes[0].id == "deposit-what-is-each"
-    scam_first = {"deposit-fee-scams": 0.5, "deposit-what-is-each": 0.4}
+    scam_first = {"deposit-fee-scams": 0.7, "deposit-what-is-each": 0.25}
     assert reading.decide(tree, scam_first, bare=True).kind == "safety"
+    # "电池": a fire likelier than a battery that drains, but not twice as likely.
+    battery = {"power-danger": 0.63, "power-battery": 0.37}
+    assert reading.decide(tree, battery).kind == "safety"
+    assert reading.decide(tree, battery, bare=True).kind != "safety"
     # A danger signal still names its answer, bare or not ("鼓包").
     signalled = reading.decide(tree, fee, danger="power-danger", bare=True)
     assert signalled.kind == "safety" and signalled.outcomes[0].id == "power-danger"
