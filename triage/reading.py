@@ -21,6 +21,7 @@ A reading decides among four answers, in this order:
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 from collections import defaultdict
@@ -203,11 +204,7 @@ def decide(
         ((tree.outcomes[label], p) for label, p in probabilities.items() if label in tree.outcomes),
         key=lambda pair: (-pair[1], pair[0].id),
     )
-    # A bare word's safety answer must be the likeliest of everything, guide sections too, by
-    # a margin.
-    likeliest = [*sorted(probabilities.values(), reverse=True)[:2], 0.0, 0.0]
-    best = ranked[0][1] if ranked else 0.0
-    calmer = bare and (likeliest[0] > best or best < BARE_MARGIN * likeliest[1])
+    calmer = bare and _calmer(probabilities, ranked[0][1] if ranked else 0.0)
     safe = _safety_first(tree, ranked, danger, off_topic, bare=bare, calmer=calmer)
     if safe is not None:
         first, warning = safe
@@ -233,6 +230,13 @@ def decide(
             node, offered = asked
             return Reading("ask", shown, node, offered, off_topic)
     return Reading("answer", shown, off_topic=off_topic, sections=tuple(sections))
+
+
+def _calmer(probabilities: dict[str, float], best: float) -> bool:
+    """For a bare word: something is likelier than its best outcome (a guide section, "about
+    something else"), or nothing is, but the next is more than 1/BARE_MARGIN as likely."""
+    first, second = [*heapq.nlargest(2, probabilities.values()), 0.0, 0.0][:2]
+    return first > best or best < BARE_MARGIN * second
 
 
 def _safety_first(

@@ -116,8 +116,9 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # The account signed in somewhere new ("app提示异地登录", "新设备登录"); not the
             # message of a shared login pushed out ("账号已在其他设备登录"), nor the merchant's
             # own new phone or trip ("换了新手机，提示新设备登录", "是我自己登的").
+            # The sign is named: what negates it ("没有异地登录提醒") stands right before it.
             r"|^(?!.*((?<![没不])换了?个?新手机|新买的手机|自己登|我自己|是我登|自个儿登))"
-            r".*?((异地|新设备|陌生设备)(登录|登陆|上线)|(绑定|绑了|登录|登陆)(了)?(新设备|陌生设备))",
+            r".*?(?P<sign>(异地|新设备|陌生设备)(登录|登陆|上线)|(绑定|绑了|登录|登陆)(了)?(新设备|陌生设备))",
         ),
         (
             "deposit-fee-scams",
@@ -331,10 +332,13 @@ _NEGATED = re.compile(r"(没有?|不|无)$")
 
 
 def danger(text: str) -> str:
-    """The safety outcome a normalised text signals, or "" when it signals none."""
+    """The safety outcome a normalised text signals, or "" when it signals none. A pattern that
+    looks at the whole text first names its sign (``(?P<sign>…)``): the words right before the
+    sign rule it out, not those before the text."""
     for outcome, pattern in SIGNALS:
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 4) : match.start()].replace(_ASKING, "")
+            start = match.start("sign") if match.groupdict().get("sign") else match.start()
+            before = text[max(0, start - 4) : start].replace(_ASKING, "")
             if not any(word in before for word in _RULED_OUT) and not _NEGATED.search(before):
                 return outcome
     return ""

@@ -216,6 +216,7 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "验证码输了还是没登上",
         "换了个新手机，app提示新设备登录，要验证身份",  # the merchant's own phone
         "出差登了下app，弹了个异地登录提醒，是我自己登的",
+        "没有异地登录提醒，就是登不上",  # negated right before the sign, not the text
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
