@@ -203,11 +203,21 @@ def _screen_pins(library: Library, query: str) -> list[Hit]:
                 section,
                 highlight(f"屏幕显示“{screen.text}”", [screen.text]),
                 "code" if screen.codes else "section",
+                by_message=True,
             )
         )
     return hits
 
 
-def _pin(url: str, guide: str, title: str, section: str, snippet_html: str, kind: str) -> Hit:
+def _pin(
+    url: str,
+    guide: str,
+    title: str,
+    section: str,
+    snippet_html: str,
+    kind: str,
+    *,
+    by_message: bool = False,
+) -> Hit:
     # A pin is placed by position, not by score.
-    return Hit(url, guide, title, section, snippet_html, score=0.0, kind=kind)
+    return Hit(url, guide, title, section, snippet_html, 0.0, kind, by_message=by_message)

@@ -91,6 +91,9 @@ class Hit:
     kind: DocumentKind
     # A safety answer's warning ("这很可能是诈骗…"), shown above it; "" for every other hit.
     warning: str = ""
+    # Pinned because the query quotes a message the terminal shows, not because it names a code
+    # or a service code: a reader sure of another guide goes before it ("退货显示余额不足").
+    by_message: bool = False
 
 
 @dataclass(frozen=True, slots=True)

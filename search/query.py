@@ -74,6 +74,13 @@ OFF_TOPIC_KNOWN_SHARE = 0.5
 # the words still find: "交易失败" is on a dozen cards' screens, and a page of five cards would
 # hide the guides that explain it. The best one stays.
 UNNAMED_CARDS = 1
+# A pinned screen message the reader hardly relates to the query (below PIN_DOUBT for its
+# guide) follows the reader's answer when the reader is this sure of another guide: "退货显示
+# 余额不足" is a refund, not code 51's card. Across blind writers (29,360 queries, each third
+# tested on a model without its lines) 10 more right first and the same top 3; over the 5-fold
+# cross-validation examples right first 89.4% -> 90.1% (319 of 44,864 more).
+READER_OVER_PIN = 0.6
+PIN_DOUBT = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +374,8 @@ def search_with_hint(
     index: Index, query: str, *, limit: int = 10, content: object = None
 ) -> Results:
     """``search``, the correction it made (if any), and, when ``content`` is given, blended
-    with the registered reader and with the registered pins first."""
+    with the registered reader and with the registered pins first (after the reader's answer
+    when it is sure of another guide, ``_overrules``)."""
     parsed = parse_query(index, query)
     if content is None or not query.strip():
         hits = _search(index, parsed, limit=limit)
@@ -382,8 +390,22 @@ def search_with_hint(
         hits = blend(hits, understood)
         if understood.first is not None:
             pinned.insert(0, understood.first)
+        elif pinned and hits and _overrules(understood, pinned[0], hits[0]):
+            pinned.insert(0, hits[0])
     hits = _pinned_first(pinned, hits)
     return Results(hits=hits[:limit] if limit > 0 else [], suggestion=parsed.suggestion)
+
+
+def _overrules(understood: Understood, pin: Hit, best: Hit) -> bool:
+    """A pinned screen message the reader hardly relates to the query, and a guide (not
+    another card) the reader is sure of. A code or a service code the query names stays first."""
+    return (
+        pin.by_message
+        and best.kind != "code"
+        and best.guide_slug != pin.guide_slug
+        and understood.guides.get(best.guide_slug, 0.0) >= READER_OVER_PIN
+        and understood.guides.get(pin.guide_slug, 0.0) < PIN_DOUBT
+    )
 
 
 def _weakly_matched(index: Index, parsed: Query) -> bool:

@@ -238,3 +238,11 @@ def test_a_screen_message_pins_its_answer_first_in_search_and_the_assistant(clie
         assert offered.guide_url == first
         choices = re.findall(r'class="choice[^"]*" href="[^"]+">([^<]+)', answer)
         assert choices[0] == offered.title
+
+
+def test_only_a_quoted_message_is_pinned_by_message():
+    # search lets a reader sure of another guide go before these, never before a named code.
+    assert code_pins(get_library(), "刷卡老提示请联系收单行")[0].by_message
+    assert code_pins(get_library(), "退货显示余额不足")[0].by_message
+    assert not any(hit.by_message for hit in code_pins(get_library(), "55"))
+    assert not code_pins(get_library(), "刷卡55")[0].by_message

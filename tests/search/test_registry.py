@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import search
 from guides.search import guide_documents
 from search import registry
@@ -44,18 +46,24 @@ def test_the_assistant_registers_its_outcomes_and_search_imports_no_app():
         assert not re.search(r"^\s*(from|import) (triage|codes|guides|insights)", source, re.M)
 
 
+def _card(url: str, title: str, *, by_message: bool = False) -> search.Hit:
+    """A pinned card that stands for the printer guide."""
+    return search.Hit(
+        url=url,
+        guide_slug="printer",
+        title=title,
+        section_title="",
+        snippet_html=search.highlight("纸", []),
+        score=0.0,
+        kind="code",
+        by_message=by_message,
+    )
+
+
 def test_pins_come_first_and_a_ranked_hit_with_the_same_url_is_dropped(tmp_path, monkeypatch):
     library = make_library(tmp_path, LOCK, PRINTER)
     index = search.build_index(guide_documents(library))
-    pinned = search.Hit(
-        url="/guides/printer/",
-        guide_slug="printer",
-        title="打印机不出纸",
-        section_title="",
-        snippet_html=search.highlight("换纸", []),
-        score=0.0,
-        kind="code",
-    )
+    pinned = _card("/guides/printer/", "打印机不出纸")
     asked = []
 
     def pin(lib, query):
@@ -144,3 +152,29 @@ def test_off_topic_empties_results_only_when_sure_or_the_words_are_unknown(tmp_p
     assert known.hits and not known.off_topic
     _with_reader(monkeypatch, search.Understood(guides={}, off_topic=0.9))
     assert search.search_with_hint(index, "锁机", content=library).off_topic
+
+
+@pytest.mark.parametrize(
+    ("sure", "pinned_guide", "by_message", "first"),
+    [
+        (0.9, 0.05, True, "unlock"),  # "退货显示余额不足": a refund, not code 51's card
+        (0.9, 0.2, True, "printer"),  # the reader relates the message to the query too
+        (0.5, 0.05, True, "printer"),  # the reader is not sure enough to overrule the screen
+        (0.9, 0.05, False, "printer"),  # a code the query names stays first
+    ],
+)
+def test_a_pinned_message_follows_an_answer_the_reader_is_sure_of_instead(
+    tmp_path, monkeypatch, sure, pinned_guide, by_message, first
+):
+    library = make_library(tmp_path, LOCK, PRINTER)
+    index = search.build_index(guide_documents(library))
+    card = _card("/codes/99/", "99", by_message=by_message)
+    understood = search.Understood(
+        guides={"unlock": sure, "printer": pinned_guide},
+        hits=(_reader_hit("unlock", sure), _reader_hit("printer", pinned_guide)),
+    )
+    _with_reader(monkeypatch, understood)
+    search.register_pin(lambda lib, query: [card])
+    hits = search.search_with_hint(index, "锁机 打印纸", content=library).hits
+    assert slugs(hits)[0] == first
+    assert card in hits[:2]  # followed, never dropped
