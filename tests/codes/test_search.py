@@ -246,3 +246,13 @@ def test_only_a_quoted_message_is_pinned_by_message():
     assert code_pins(get_library(), "退货显示余额不足")[0].by_message
     assert not any(hit.by_message for hit in code_pins(get_library(), "55"))
     assert not code_pins(get_library(), "刷卡55")[0].by_message
+
+
+def test_a_message_quoted_about_something_else_follows_that_answer(client):
+    # "余额不足" while refunding: the refund guide first, code 51's card still right after it.
+    body = client.get("/search/", {"q": "退货显示余额不足"}).content.decode()
+    links = re.findall(r'<a[^>]+href="(/(?:guides|codes)/[^"]+)"', body)
+    assert links[0].startswith("/guides/void-and-refund/")
+    assert "/codes/51/" in links[:3]
+    alone = client.get("/search/", {"q": "余额不足"}).content.decode()
+    assert re.findall(r'<a[^>]+href="(/(?:guides|codes)/[^"]+)"', alone)[0] == "/codes/51/"
