@@ -193,3 +193,21 @@ def test_a_message_many_cards_show_leaves_the_page_to_guides(client):
     api = client.get("/api/search", {"q": "交易失败"}).json()
     urls = [r["url"] for r in api["results"]]
     assert len([u for u in urls if u.startswith("/codes/")]) <= 1
+
+
+@pytest.mark.parametrize(
+    ("query", "anchor"),
+    [
+        # Neither phrasing is an example: the staff entries are found in other words too.
+        ("店员离职了要做什么", "faq-staff-leaves"),
+        ("店员手机听收款播报", "faq-staff-account"),
+    ],
+)
+def test_a_shop_with_staff_finds_the_staff_entries_in_search_and_the_assistant(
+    client, query, anchor
+):
+    url = f"/guides/forgotten-operator-password/#{anchor}"
+    page = client.get("/search/", {"q": query}).content.decode()
+    assert re.findall(r'<a[^>]+href="(/(?:guides|codes|triage)/[^"]+)"', page)[0] == url
+    answer = client.get("/triage/ask/", {"q": query}).content.decode()
+    assert re.findall(r'href="(/(?:guides|triage)/[^"]+)"', answer)[0] == url
