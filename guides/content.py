@@ -106,6 +106,7 @@ class Library:
     categories: dict[str, Category]
     channels: dict[str, Channel]
     synonyms: tuple[frozenset[str], ...]
+    readings: tuple[tuple[str, str], ...]  # English read as Chinese, longest first
     errors: tuple[Problem, ...]
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # A digest of every content file as read: the same files give the same version anywhere.

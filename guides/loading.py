@@ -325,6 +325,51 @@ def load_synonyms(path: Path, problems: Problems) -> tuple[frozenset[str], ...]:
     return tuple(result)
 
 
+# An English word or phrase read as Chinese: letters, digits and single spaces, one letter at least.
+_ENGLISH = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def load_readings(path: Path, problems: Problems) -> tuple[tuple[str, str], ...] | None:
+    """synonyms.yaml's ``english:`` map: English words search and the assistant read as the
+    Chinese beside them ("sms code: 验证码"), longest first so a phrase wins over its words.
+    None when the file cannot be read at all (``load_synonyms`` reports why)."""
+    if not path.exists():
+        return ()
+    data, found = yaml_lines.load(path)
+    if data is None and found:
+        return None
+    english = data.get("english") if isinstance(data, dict) else None
+    if english is None:
+        return ()
+    if not isinstance(english, dict):
+        problems.add(path, line_of(data, "english"), "english: 应是“英文: 中文”的对照表")
+        return ()
+    result: dict[str, str] = {}
+    written: dict[str, str] = {}  # without spaces: "sign in" and "signin" are one phrase
+    for key, value in english.items():
+        words = " ".join(str(key).lower().split())
+        line = line_of(english, key)
+        if key in ("True", "False"):  # YAML reads a bare no, yes, on or off as true or false
+            problems.add(path, line, f'english: 里的 {key!r} 要加引号，比如 "no": 没')
+        elif not _ENGLISH.fullmatch(words) or not re.search(r"[a-z]", words):
+            problems.add(path, line, f"english: 里的 {key!r} 应是英文字母、数字和空格")
+        elif not isinstance(value, str) or not _CHINESE.search(value):
+            problems.add(path, line, f"english: 里 {key!r} 的读法应是中文：{value!r}")
+        elif words.replace(" ", "") in written:
+            problems.add(
+                path, line, f"english: 里的 {key!r} 和 {written[words.replace(' ', '')]!r} 重复"
+            )
+        else:
+            result[words] = value.strip()
+            written[words.replace(" ", "")] = str(key)
+    return tuple(sorted(result.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+# The file each loaded part comes from, where it is not the part's own name.
+_FILES = {"channels": "contacts", "readings": "synonyms"}
+
+
 @collector_paused
 def load_library(
     root: Path, previous: Library | None = None, *, keep_renders: bool = True
@@ -339,14 +384,16 @@ def load_library(
         ("categories", load_categories, previous and previous.categories),
         ("channels", load_channels, previous and previous.channels),
         ("synonyms", load_synonyms, previous and previous.synonyms),
+        ("readings", load_readings, previous and previous.readings),
     ):
-        path = root / f"{'contacts' if name == 'channels' else name}.yaml"
+        path = root / f"{_FILES.get(name, name)}.yaml"
         mark = len(problems.items)
         loaded[name] = loader(path, problems)
-        if kept and problems.failed(path, mark):
+        if kept and (problems.failed(path, mark) or loaded[name] is None):
             loaded[name] = kept
             problems.items.append(last_good.note(path))
     categories, channels, synonyms = loaded["categories"], loaded["channels"], loaded["synonyms"]
+    readings = loaded["readings"] or ()
     kept_guides = {g.path: g for g in previous.guides.values()} if previous else {}
     renders = RenderCache(render_folder())
     guides: dict[str, Guide] = {}
@@ -397,6 +444,7 @@ def load_library(
         categories=categories,
         channels=channels,
         synonyms=synonyms,
+        readings=readings,
         errors=tuple(problems.items),
         version=_version(root, renders.seen, problems.items),
     )

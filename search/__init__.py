@@ -18,7 +18,9 @@ is read as the Chinese the guides use, and a Chinese word that matches badly but
 a word of some title or keyword ("签道", "锁主了", "激话") is also searched as that word, more
 weakly, with the correction offered as "您是不是要找：…" (``search_with_hint``). Both use
 pypinyin's dictionary of single characters and the index's own bigrams, with bounded work.
-English and Cantonese words reach the guides through ``content/synonyms.yaml``.
+English and Cantonese words reach the guides through ``content/synonyms.yaml``: its groups
+join words, and its ``english:`` map reads an English word or phrase as Chinese before anything
+else ("stolen" as 被偷), so the reader and the danger signals see what the guides say.
 
 The engine is split one concept per module: ``text`` (normalising, terms), ``sounds``
 (pinyin and homophones), ``documents`` (what is indexed and returned), ``index`` (BM25

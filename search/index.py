@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from search.documents import (
     BODY,
@@ -54,6 +55,10 @@ class Index:
     unit_phrase_text: tuple[str, ...]  # normalised title, keywords, summary, no spaces
     synonyms: tuple[SynonymGroup, ...]
     sounds: Sounds
+    # English words and phrases read as Chinese ("sms code" as 验证码): one pattern, longest
+    # first, and each one's reading. None when content/synonyms.yaml has no english: map.
+    english: re.Pattern[str] | None = None
+    english_readings: dict[str, str] = field(default_factory=dict)  # by phrase, spaces out
 
 
 # --- documents and the index -------------------------------------------------------------
@@ -167,8 +172,13 @@ def _normalised_fields(
     return unit_text, unit_fallback, unit_start, doc_text
 
 
-def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]] = ()) -> Index:
-    """Index documents (guides, sections and any other kind) with synonym groups for queries."""
+def build_index(
+    documents: Iterable[Document],
+    synonyms: Iterable[frozenset[str]] = (),
+    readings: Iterable[tuple[str, str]] = (),
+) -> Index:
+    """Index documents (guides, sections and any other kind) with synonym groups and English
+    readings (``("sms code", "验证码")``, longest first) for queries."""
     documents = by_unit(documents)
     # First pass: normalise, and learn the average field lengths BM25 needs. Lengths are in
     # characters, a close proxy for bigram counts that needs no tokenising.
@@ -227,6 +237,9 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
     for group in synonym_groups:
         vocabulary.update(m for m in group.members if CJK_RUN.fullmatch(m))
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+    readings = tuple(readings)
+    english_readings = {english.replace(" ", ""): chinese for english, chinese in readings}
+    vocabulary.update(r for c in english_readings.values() for r, _ in RUNS.findall(c) if r)
 
     return Index(
         documents=documents,
@@ -239,7 +252,19 @@ def build_index(documents: Iterable[Document], synonyms: Iterable[frozenset[str]
         unit_phrase_text=tuple("".join(t).replace(" ", "") for t in unit_text),
         synonyms=synonym_groups,
         sounds=sounds_of(frequency, headings, vocabulary),
+        english=_english_pattern([english for english, _ in readings]),
+        english_readings=english_readings,
     )
+
+
+def _english_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """Whole words only ("lost", not the "lost" in "almost"); a space between a phrase's words
+    may be missing or doubled ("smscode", "sms  code")."""
+    if not phrases:
+        return None
+    phrases = sorted(phrases, key=lambda p: (-len(p), p))
+    spelled = "|".join(r"\s*".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(rf"(?<![a-z0-9])(?:{spelled})(?![a-z0-9])")
 
 
 def _synonym_groups(groups: Iterable[frozenset[str]]) -> tuple[SynonymGroup, ...]:

@@ -144,6 +144,16 @@ def _pinyin_spans(index: Index, stretch: list[tuple[int, int, str]]) -> list[tup
     return spans
 
 
+def _read_english(index: Index, text: str) -> str:
+    """``text`` with the English words synonyms.yaml reads as Chinese replaced ("my pos was
+    stolen" as "my pos was 被偷"), so that the guides' words, the learned reader and the danger
+    signals all see them. Other Latin words ("pos", "wifi", "e01") stay as typed."""
+    if index.english is None:
+        return text
+    readings = index.english_readings
+    return index.english.sub(lambda m: f" {readings[''.join(m[0].split())]} ", text).strip()
+
+
 def _read_pinyin(index: Index, text: str) -> str:
     """``text`` with each stretch of pinyin words replaced by the Chinese it most likely spells."""
     pieces: list[str] = []
@@ -207,7 +217,8 @@ def _trigrams(*texts: str) -> dict[str, None]:
 def parse_query(index: Index, query: str) -> Query:
     # Cut before normalising too, so a 10 KB query costs no more than a long one.
     typed = normalize(query[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS].strip()
-    text = _read_pinyin(index, typed)
+    english = _read_english(index, typed)
+    text = _read_pinyin(index, english)
     corrected, slips = _correct_homophones(index, text)
     terms: dict[str, float] = {}
     _add_terms(terms, text, 1.0)
@@ -236,7 +247,8 @@ def parse_query(index: Index, query: str) -> Query:
         trigrams=tuple(_trigrams(text, corrected))[:MAX_QUERY_TERMS],
         corrected=corrected_compact,
         slips=slips,
-        suggestion=corrected if corrected != typed else "",
+        # Pinyin and slips read otherwise are offered back; English read as Chinese is not.
+        suggestion=corrected if corrected != english else "",
     )
 
 

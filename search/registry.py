@@ -34,6 +34,7 @@ from search.store import content_fingerprint, load_cached, store
 class Content(Protocol):
     version: str  # a digest of the files read ("" for content made by hand, as in tests)
     synonyms: tuple[frozenset[str], ...]
+    readings: tuple[tuple[str, str], ...]  # English read as Chinese ("sms code", "验证码")
 
     def derive(self, key: str, build: Callable[[Any], Any]) -> Any: ...
 
@@ -95,10 +96,12 @@ def documents_of(content: Content) -> list[Document]:
 
 def build_content_index(content: Content) -> Index:
     documents = documents_of(content)
-    fingerprint = content_fingerprint(content.version, documents, content.synonyms, _sources)
+    fingerprint = content_fingerprint(
+        content.version, documents, content.synonyms, _sources, content.readings
+    )
     index = load_cached(fingerprint, documents)
     if index is None:
-        index = build_index(documents, content.synonyms)
+        index = build_index(documents, content.synonyms, content.readings)
         store(fingerprint, index)
     return index
 

@@ -51,6 +51,7 @@ def content_fingerprint(
     documents: list[Document],
     synonyms: Iterable[frozenset[str]],
     sources: Mapping[str, object],
+    readings: Iterable[tuple[str, str]] = (),
 ) -> str:
     """What an index is built from: the content files (their version, a digest of every file,
     synonyms and the tree included), the registered sources and search's code. Without a
@@ -70,6 +71,8 @@ def content_fingerprint(
         digest.update(b"\x1d")
     for group in sorted(sorted(g) for g in synonyms):
         digest.update("\x1e".join(group).encode() + b"\x1d")
+    for english, chinese in readings:
+        digest.update(f"{english}\x1f{chinese}\x1e".encode())
     return digest.hexdigest()
 
 

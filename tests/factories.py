@@ -230,7 +230,10 @@ def guide(
 
 
 def make_library(
-    root: Path, *guides: dict, synonyms: tuple[tuple[str, ...], ...] = ()
+    root: Path,
+    *guides: dict,
+    synonyms: tuple[tuple[str, ...], ...] = (),
+    english: dict[str, str] | None = None,
 ) -> content.Library:
     (root / "guides").mkdir(parents=True)
     (root / "categories.yaml").write_text(
@@ -238,7 +241,10 @@ def make_library(
     )
     (root / "contacts.yaml").write_text("channels: []\n", encoding="utf-8")
     (root / "synonyms.yaml").write_text(
-        yaml.safe_dump({"groups": [list(g) for g in synonyms]}, allow_unicode=True),
+        yaml.safe_dump(
+            {"groups": [list(g) for g in synonyms], **({"english": english} if english else {})},
+            allow_unicode=True,
+        ),
         encoding="utf-8",
     )
     for g in guides:
@@ -258,9 +264,11 @@ def make_library(
     return library
 
 
-def make_index(root: Path, *guides: dict, synonyms=(), extra=()) -> search.Index:
-    library = make_library(root, *guides, synonyms=synonyms)
-    return search.build_index([*guide_documents(library), *extra], library.synonyms)
+def make_index(root: Path, *guides: dict, synonyms=(), english=None, extra=()) -> search.Index:
+    library = make_library(root, *guides, synonyms=synonyms, english=english)
+    return search.build_index(
+        [*guide_documents(library), *extra], library.synonyms, library.readings
+    )
 
 
 def slugs(hits: list[search.Hit]) -> list[str]:

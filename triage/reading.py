@@ -169,10 +169,17 @@ def _train_later(library: Library) -> None:
             _training.discard(library.version)
 
 
+def model_fingerprint(library: Library, training: list[Sample]) -> str:
+    """The stored model's name: its samples, and how search reads them (the synonym groups and
+    the English readings of content/synonyms.yaml shape every sample's features)."""
+    synonyms = sorted(sorted(group) for group in library.synonyms)
+    return store.fingerprint(training, reading=(synonyms, library.readings))
+
+
 def _load_or_train(library: Library) -> Model:
     tree, index = get_tree(library), get_index(library)
     training = samples(tree)
-    fingerprint = store.fingerprint(training)
+    fingerprint = model_fingerprint(library, training)
     model = store.load(fingerprint)
     if model is None:
         model = train(index, training)

@@ -119,9 +119,12 @@ def _without_weights(model: Model) -> Model:
     return dataclasses.replace(model, weights=array("f"))
 
 
-def fingerprint(samples: list) -> str:
-    """What a model is trained from: its samples, in order, and ``code_version``."""
+def fingerprint(samples: list, reading: object = ()) -> str:
+    """What a model is trained from: its samples, in order, ``code_version``, and ``reading``:
+    how search reads a text before features are taken (synonym groups, English read as
+    Chinese), whose change changes every sample's features."""
     digest = hashlib.blake2b(code_version(), digest_size=20)
+    digest.update(repr(reading).encode() + b"\x1d")
     for sample in samples:
         digest.update(f"{sample.text}\x1f{sample.label}\x1f{sample.weight!r}\x1e".encode())
     return digest.hexdigest()

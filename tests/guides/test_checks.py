@@ -111,6 +111,28 @@ def test_a_word_in_two_synonym_groups_is_a_warning(content_dir):
     assert not problem.serious
 
 
+def test_english_readings_are_loaded_longest_first_and_their_errors_named(content_dir):
+    (content_dir / "synonyms.yaml").write_text(
+        "groups:\n  - [锁机, 锁定]\n"
+        "english:\n"
+        "  lost: 丢了\n"
+        "  Lost Signal: 没信号\n"
+        "  no: 没\n"  # YAML reads a bare no as false
+        "  机器: 机器\n"
+        "  stolen: stolen\n"
+        "  lostsignal: 没信号\n",
+        encoding="utf-8",
+    )
+    library = get_library()
+    messages = {p.line: p.message for p in check_library(library) if "english" in p.message}
+
+    assert library.readings == (("lost signal", "没信号"), ("lost", "丢了"))
+    assert "要加引号" in messages[6]
+    assert "应是英文字母" in messages[7]
+    assert "读法应是中文" in messages[8]
+    assert "重复" in messages[9]
+
+
 def test_check_messages_carry_ids_and_levels(content_dir):
     write_guide(content_dir, "bad-guide", body=VALID_BODY + "\n13812345678\n")
     messages = django_checks.run_checks(tags=["content"])

@@ -119,6 +119,37 @@ def test_without_the_synonym_group_the_colloquial_word_finds_nothing(tmp_path):
     assert search.search(index, "锁住了") == []
 
 
+ENGLISH = {"stolen": "被偷", "lost": "丢了", "lost signal": "没信号", "sms code": "验证码"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("my pos was stolen", "mypos was被偷"),
+        ("POS LOST", "pos丢了"),
+        ("lost signal", "没信号"),  # the phrase, not its first word
+        ("gave him the smscode", "gave him the验证码"),  # a space left out
+        ("almost done", "almost done"),  # whole words only
+        ("wifi stolen123", "wifi stolen123"),
+    ],
+)
+def test_english_the_content_reads_as_chinese_is_read_so(tmp_path, typed, read):
+    index = make_index(tmp_path, LOCK, PRINTER, english=ENGLISH)
+
+    parsed = search.parse_query(index, typed)
+
+    assert parsed.text == read.replace(" ", "")
+    assert not parsed.suggestion  # English read as Chinese is not offered back as a correction
+
+
+def test_an_english_word_finds_the_guide_that_says_it_in_chinese(tmp_path):
+    stolen = guide("stop-terminal", "机器被偷了怎么办", ("马上停用", "打服务商客服停用机器。"))
+
+    assert search.search(make_index(tmp_path / "a", LOCK, stolen), "it was stolen") == []
+    index = make_index(tmp_path / "b", LOCK, stolen, english=ENGLISH)
+    assert slugs(search.search(index, "it was stolen"))[:1] == ["stop-terminal"]
+
+
 def test_the_merchants_own_word_outranks_its_synonym(tmp_path):
     literal = guide("literal", "刷卡没有反应", ("说明", "检查读卡器。"))
     synonym = guide("synonym", "插卡没有反应", ("说明", "检查卡槽。"))

@@ -82,6 +82,37 @@ def test_a_danger_s_words_without_the_danger_get_no_warning(text):
     assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
 
 
+# Written for this test, in English: content/synonyms.yaml's english: map reads the words as
+# Chinese, so the danger signals and the learned reader see "被偷", "验证码", "鼓包".
+ENGLISH_DANGER = [
+    ("a man called saying he is from unionpay and asked me for the sms code", "other-scam"),
+    ("i already gave the verification code to the caller, money gone", "other-scammed"),
+    ("my card machine was stolen last night", "lost-stop-terminal"),
+    ("battery is swollen and very hot", "power-danger"),
+    ("pos smoking with a burning smell", "power-danger"),
+]
+ENGLISH_LOOK_ALIKES = [
+    "sms code not received",
+    "activation code sms never came",
+    "battery not swollen, not hot, just drains fast",
+]
+
+
+@pytest.mark.parametrize(("text", "outcome"), ENGLISH_DANGER)
+def test_a_danger_in_english_puts_its_safety_answer_first(text, outcome):
+    library = get_library()
+    found = reading.read(library, text)
+    assert found.kind == "safety" and found.outcomes[0].id == outcome, found.outcomes[:2]
+    hits = search_with_hint(get_index(library), text, limit=5, content=library).hits
+    assert hits and hits[0].warning
+
+
+@pytest.mark.parametrize("text", ENGLISH_LOOK_ALIKES)
+def test_english_with_a_danger_s_words_and_no_danger_gets_no_warning(text):
+    found = reading.read(get_library(), text)
+    assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
+
+
 def test_a_bare_word_gets_a_warning_only_when_a_safety_answer_is_clearly_the_likeliest():
     tree = get_tree(get_library())
     # "年费": the fee-scam answer likely enough, but the fee entry likelier.

@@ -110,8 +110,10 @@ def test_the_model_is_stored_once_and_loaded_by_fingerprint(index, settings, tmp
     assert isinstance(loaded.weights, memoryview)  # mapped, not read
     for text in ("机器锁了打不开", "签到失败", "红烧肉"):
         assert loaded.probabilities(index, text) == model.probabilities(index, text)
-    # Other samples, another file; a torn file is trained again, never an error.
+    # Other samples, another file; so is another way of reading them (synonym groups,
+    # English read as Chinese); a torn file is trained again, never an error.
     assert store.fingerprint(SAMPLES[:-1]) != name
+    assert store.fingerprint(SAMPLES, reading=((), (("stolen", "被偷"),))) != name
     (tmp_path / "models" / f"{name}.pickle").write_bytes(pickle.dumps("torn")[:5])
     assert store.load(name) is None
 
