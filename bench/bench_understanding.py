@@ -23,6 +23,10 @@ reads it, punctuation aside: wider than the content check's comparison, so more 
 and its figures on a model trained without any of its phrasings, so that, like a held example
 in cross-validation, every line is new to the model.
 
+Held out E: English and mixed English (bench/heldout/english.tsv), the assistant by guide on
+its descriptions, search on its queries, safety first on its lines marked 安全, and how many of
+its other lines got a safety warning.
+
 Photos: the photo lands where the exact screen text would (tuned: tests/screen_photos.py; held
 out: bench/heldout/photos.py, labels.tsv).
 
@@ -361,6 +365,35 @@ def held_out_unseen(library, index) -> None:
         registry.register_reader(reading.understood)
 
 
+def english_held_out(library, index) -> None:
+    """Set E: English and mixed lines by writers who saw nothing of the site, labelled with a
+    guide (or none) by someone who saw only the catalog of answers."""
+    path = HELDOUT / "english.tsv"
+    if not path.exists():
+        return
+    lines = [
+        line.split("\t")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    print("== held out E: English and mixed English ==")
+    said = [(text, {guide}) for kind, text, guide, _ in lines if kind == "a"]
+    ranked = [(outcome_ranking(library, t, by="guide"), a) for t, a in said]
+    print(line("held out E: assistant, guide", score(ranked)))
+    print(misses(ranked))
+    typed = [(text, {guide}) for kind, text, guide, _ in lines if kind == "s"]
+    ranked = [(guide_ranking(library, index, t), a) for t, a in typed]
+    print(line("held out E: search", score(ranked)))
+    print(misses(ranked))
+    marked = [(text, set()) for _, text, _, gloss in lines if gloss.startswith("安全")]
+    first, count, _ = safety_figures(library, marked)
+    calm = [(text, set()) for _, text, _, gloss in lines if not gloss.startswith("安全")]
+    _, _, not_warned = safety_figures(library, calm)
+    warned = len(calm) - len(not_warned)
+    print(f"{'held out E: 安全':<38} safety first {first}/{count}")
+    print(f"{'held out E: other lines warned':<38} {warned}/{len(calm)}")
+
+
 def held_out_outcomes() -> list[tuple[str, set[str]]]:
     path = HELDOUT / "assistant-outcomes.tsv"
     return rows(path) if path.exists() else []
@@ -436,6 +469,7 @@ def main() -> None:
         print(line("  the same, a code's card no guide", score(strict)))
         print("== held out A, none of its phrasings trained on ==")
         held_out_unseen(library, index)
+    english_held_out(library, index)
     if not args.no_photos:
         photos(args.photos)
 
