@@ -349,6 +349,7 @@ def load_readings(path: Path, problems: Problems) -> tuple[tuple[str, str], ...]
     written: dict[str, str] = {}  # without spaces: "sign in" and "signin" are one phrase
     for key, value in english.items():
         words = " ".join(str(key).lower().split())
+        joined = words.replace(" ", "")
         line = line_of(english, key)
         if key in ("True", "False"):  # YAML reads a bare no, yes, on or off as true or false
             problems.add(path, line, f'english: 里的 {key!r} 要加引号，比如 "no": 没')
@@ -356,13 +357,11 @@ def load_readings(path: Path, problems: Problems) -> tuple[tuple[str, str], ...]
             problems.add(path, line, f"english: 里的 {key!r} 应是英文字母、数字和空格")
         elif not isinstance(value, str) or not _CHINESE.search(value):
             problems.add(path, line, f"english: 里 {key!r} 的读法应是中文：{value!r}")
-        elif words.replace(" ", "") in written:
-            problems.add(
-                path, line, f"english: 里的 {key!r} 和 {written[words.replace(' ', '')]!r} 重复"
-            )
+        elif joined in written:
+            problems.add(path, line, f"english: 里的 {key!r} 和 {written[joined]!r} 重复")
         else:
             result[words] = value.strip()
-            written[words.replace(" ", "")] = str(key)
+            written[joined] = str(key)
     return tuple(sorted(result.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 
