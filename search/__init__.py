@@ -23,9 +23,10 @@ join words, and its ``english:`` map reads an English word or phrase as Chinese 
 else ("stolen" as 被偷), so the reader and the danger signals see what the guides say.
 
 The engine is split one concept per module: ``text`` (normalising, terms), ``sounds``
-(pinyin and homophones), ``documents`` (what is indexed and returned), ``index`` (BM25
-postings), ``store`` (the index on disk, one file per content version), ``query`` (parsing
-and ranking), ``snippets`` (highlighting), ``registry`` (where apps plug in), and ``views``.
+(pinyin and homophones), ``english`` (English read as Chinese), ``documents`` (what is indexed
+and returned), ``index`` (BM25 postings), ``store`` (the index on disk, one file per content
+version), ``query`` (parsing and ranking), ``snippets`` (highlighting), ``registry`` (where
+apps plug in), and ``views``.
 
 Trust boundary: the query is visitor input. It is normalised and bounded before use, reaches
 HTML only through ``highlight`` (which escapes before it marks). A query that found nothing

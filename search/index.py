@@ -22,6 +22,7 @@ from search.documents import (
     Document,
     Field,
 )
+from search.english import compile_readings
 from search.sounds import Sounds, sounds_of
 from search.text import CJK_RUN, RUNS, compact, is_stop, normalize, terms_of
 
@@ -173,12 +174,10 @@ def _normalised_fields(
 
 
 def build_index(
-    documents: Iterable[Document],
-    synonyms: Iterable[frozenset[str]] = (),
-    readings: Iterable[tuple[str, str]] = (),
+    documents: Iterable[Document], synonyms: Iterable[frozenset[str]] = (), readings=()
 ) -> Index:
     """Index documents (guides, sections and any other kind) with synonym groups and English
-    readings (``("sms code", "验证码")``, longest first) for queries."""
+    readings (``("sms code", "验证码")``, ``search.english``) for queries."""
     documents = by_unit(documents)
     # First pass: normalise, and learn the average field lengths BM25 needs. Lengths are in
     # characters, a close proxy for bigram counts that needs no tokenising.
@@ -237,8 +236,7 @@ def build_index(
     for group in synonym_groups:
         vocabulary.update(m for m in group.members if CJK_RUN.fullmatch(m))
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
-    readings = tuple(readings)
-    english_readings = {english.replace(" ", ""): chinese for english, chinese in readings}
+    english, english_readings = compile_readings(readings)
     vocabulary.update(r for c in english_readings.values() for r, _ in RUNS.findall(c) if r)
 
     return Index(
@@ -252,19 +250,9 @@ def build_index(
         unit_phrase_text=tuple("".join(t).replace(" ", "") for t in unit_text),
         synonyms=synonym_groups,
         sounds=sounds_of(frequency, headings, vocabulary),
-        english=_english_pattern([english for english, _ in readings]),
+        english=english,
         english_readings=english_readings,
     )
-
-
-def _english_pattern(phrases: list[str]) -> re.Pattern[str] | None:
-    """Whole words only ("lost", not the "lost" in "almost"); a space between a phrase's words
-    may be missing or doubled ("smscode", "sms  code")."""
-    if not phrases:
-        return None
-    phrases = sorted(phrases, key=lambda p: (-len(p), p))
-    spelled = "|".join(r"\s*".join(map(re.escape, p.split())) for p in phrases)
-    return re.compile(rf"(?<![a-z0-9])(?:{spelled})(?![a-z0-9])")
 
 
 def _synonym_groups(groups: Iterable[frozenset[str]]) -> tuple[SynonymGroup, ...]:

@@ -24,6 +24,7 @@ from search.documents import (
     Hit,
     Understood,
 )
+from search.english import read as read_english
 from search.index import Index
 from search.snippets import highlight
 from search.sounds import (
@@ -144,16 +145,6 @@ def _pinyin_spans(index: Index, stretch: list[tuple[int, int, str]]) -> list[tup
     return spans
 
 
-def _read_english(index: Index, text: str) -> str:
-    """``text`` with the English words synonyms.yaml reads as Chinese replaced ("my pos was
-    stolen" as "my pos was 被偷"), so that the guides' words, the learned reader and the danger
-    signals all see them. Other Latin words ("pos", "wifi", "e01") stay as typed."""
-    if index.english is None:
-        return text
-    readings = index.english_readings
-    return index.english.sub(lambda m: f" {readings[''.join(m[0].split())]} ", text).strip()
-
-
 def _read_pinyin(index: Index, text: str) -> str:
     """``text`` with each stretch of pinyin words replaced by the Chinese it most likely spells."""
     pieces: list[str] = []
@@ -217,7 +208,7 @@ def _trigrams(*texts: str) -> dict[str, None]:
 def parse_query(index: Index, query: str) -> Query:
     # Cut before normalising too, so a 10 KB query costs no more than a long one.
     typed = normalize(query[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS].strip()
-    english = _read_english(index, typed)
+    english = read_english(index.english, index.english_readings, typed)
     text = _read_pinyin(index, english)
     corrected, slips = _correct_homophones(index, text)
     terms: dict[str, float] = {}
