@@ -113,6 +113,16 @@ def test_english_with_a_danger_s_words_and_no_danger_gets_no_warning(text):
     assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
 
 
+def test_a_change_to_the_english_readings_or_the_synonyms_names_another_model():
+    library = get_library()
+    training = reading.samples(get_tree(library))
+    name = reading.model_fingerprint(library, training)
+    readings = (("stolen", "被偷"), *library.readings[1:])
+    assert reading.model_fingerprint(replace(library, readings=readings), training) != name
+    synonyms = library.synonyms[1:]
+    assert reading.model_fingerprint(replace(library, synonyms=synonyms), training) != name
+
+
 def test_a_bare_word_gets_a_warning_only_when_a_safety_answer_is_clearly_the_likeliest():
     tree = get_tree(get_library())
     # "年费": the fee-scam answer likely enough, but the fee entry likelier.
