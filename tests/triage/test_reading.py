@@ -113,6 +113,21 @@ def test_english_with_a_danger_s_words_and_no_danger_gets_no_warning(text):
     assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
 
 
+# Written for this test: Chinese and English in one line, as cashiers type them.
+MIXED = [
+    ("pos lock了 怎么办", "unlock-locked-terminal"),
+    ("my pos say 终端已锁定", "unlock-locked-terminal"),
+    ("refund怎么弄", "void-and-refund"),
+    ("settlement not received 三天了", "settlement-not-received"),
+]
+
+
+@pytest.mark.parametrize(("text", "guide"), MIXED)
+def test_chinese_and_english_in_one_line_find_their_guide_first(text, guide):
+    found = reading.read(get_library(), text)
+    assert found.kind == "answer" and found.outcomes[0].guide == guide, found.outcomes[:2]
+
+
 def test_a_change_to_the_english_readings_or_the_synonyms_names_another_model():
     library = get_library()
     training = reading.samples(get_tree(library))
