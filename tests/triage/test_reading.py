@@ -73,6 +73,10 @@ LOOK_ALIKES = [
     "激活码短信一直收不到",
     "风控冻结好几天了，资料都交了，多久能解冻",
     "机器掉水里捞出来，擦干能开机，没冒烟也不烫",
+    # In English: content/synonyms.yaml's english: map reads them as Chinese, negation too.
+    "sms code not received",
+    "activation code sms never came",
+    "battery not swollen, not hot, just drains fast",
 ]
 
 
@@ -91,11 +95,6 @@ ENGLISH_DANGER = [
     ("battery is swollen and very hot", "power-danger"),
     ("pos smoking with a burning smell", "power-danger"),
 ]
-ENGLISH_LOOK_ALIKES = [
-    "sms code not received",
-    "activation code sms never came",
-    "battery not swollen, not hot, just drains fast",
-]
 
 
 @pytest.mark.parametrize(("text", "outcome"), ENGLISH_DANGER)
@@ -105,12 +104,6 @@ def test_a_danger_in_english_puts_its_safety_answer_first(text, outcome):
     assert found.kind == "safety" and found.outcomes[0].id == outcome, found.outcomes[:2]
     hits = search_with_hint(get_index(library), text, limit=5, content=library).hits
     assert hits and hits[0].warning
-
-
-@pytest.mark.parametrize("text", ENGLISH_LOOK_ALIKES)
-def test_english_with_a_danger_s_words_and_no_danger_gets_no_warning(text):
-    found = reading.read(get_library(), text)
-    assert found.kind != "safety" and not found.warning, [o.id for o in found.outcomes]
 
 
 # Written for this test: Chinese and English in one line, as cashiers type them.
