@@ -147,6 +147,14 @@ from triage.safety import danger
         ("码牌调包了", "scam-qr-swapped"),
         ("主管蜜码叫人看见了", "other-scammed"),
         ("我没换新手机，怎么提示新设备登录", "scam-card-changed"),
+        ("收款app说我在外地登录 我一直在店里", "scam-card-changed"),
+        ("提示账号在另一台手机上登录了 可我就一部手机", "scam-card-changed"),
+        ("客人说钱没到账 叫我先退给他", "refund-never-transfer"),
+        ("隔壁老板想每月给五百租我的码牌", "scam-lend-terminal"),
+        ("那个离职的收银员手里还拿着店里的刷卡机", "lost-stop-terminal"),
+        ("电池一直发热 越来越热", "power-danger"),
+        ("电池摸着烫", "power-danger"),
+        ("机器充电的时候我怕它炸", "power-danger"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -217,6 +225,11 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "换了个新手机，app提示新设备登录，要验证身份",  # the merchant's own phone
         "出差登了下app，弹了个异地登录提醒，是我自己登的",
         "没有异地登录提醒，就是登不上",  # negated right before the sign, not the text
+        "电池不热，就是掉电快",
+        "电池会不会坏",
+        "钱没到账 什么时候能到",  # nobody asks for a refund
+        "租的机器怎么退",  # the merchant's own rented terminal
+        "员工离职了 怎么收回他的操作员号",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
