@@ -155,6 +155,10 @@ from triage.safety import danger
         ("电池一直发热 越来越热", "power-danger"),
         ("电池摸着烫", "power-danger"),
         ("机器充电的时候我怕它炸", "power-danger"),
+        ("电池漏液了", "power-danger"),
+        ("电池旁边渗出一些油油的东西", "power-danger"),
+        ("凌晨有一笔不认识的交易", "other-scammed"),
+        ("夜里机器自己刷了一笔", "other-scammed"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -230,6 +234,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "钱没到账 什么时候能到",  # nobody asks for a refund
         "租的机器怎么退",  # the merchant's own rented terminal
         "员工离职了 怎么收回他的操作员号",
+        "半夜的交易算哪天的",
+        "电池没漏液也没鼓，就是不耐用",  # the merchant rules it out
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
