@@ -144,6 +144,11 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(年费|押金|服务费|流量费|欠费|会员费|管理费).{0,10}(影响|上|损害|黑了?|花了?)征信"
             # A fee to be paid to a person: real fees never go to a private account.
             r"|(年费|押金|服务费|流量费|会员费|管理费|手续费|费用?).{0,8}(转|打|付|交)(到|给|进)?.{0,4}(私人|个人)"
+            # A message that a paid "service" was opened for the merchant, to be cancelled by a
+            # call: "您已开通POS会员服务，每月扣费299元，如需取消请联系客服" (not a service the
+            # merchant opened: "开通了秒到，每笔多扣3块，怎么取消").
+            r"|(已为您|已经为您|您已|已帮您|系统已|已自动|自动)开通.{0,10}(会员|服务|vip|增值)"
+            r".{0,20}(扣费|扣款|收费|扣)"
             # The merchant asks whether a fee demanded of them is real ("年费299是真的吗").
             r"|(流量费|服务费|年费|会员费|管理费|激活费|年审费).{0,10}"
             r"(是真的吗|真的假的|是不是真的|是不是骗|是骗|骗人的?吗|靠谱吗)",

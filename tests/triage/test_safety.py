@@ -159,6 +159,7 @@ from triage.safety import danger
         ("电池旁边渗出一些油油的东西", "power-danger"),
         ("凌晨有一笔不认识的交易", "other-scammed"),
         ("夜里机器自己刷了一笔", "other-scammed"),
+        ("短信说已为您开通vip服务 每月扣费199 取消请回复", "deposit-fee-scams"),
     ],
 )
 def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
@@ -236,6 +237,9 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "员工离职了 怎么收回他的操作员号",
         "半夜的交易算哪天的",
         "电池没漏液也没鼓，就是不耐用",  # the merchant rules it out
+        "怎么开通会员服务",
+        "开通了d0服务 手续费怎么扣",  # a service the merchant chose
+        "开通了秒到服务，每笔多扣3块，怎么取消",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
