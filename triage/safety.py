@@ -305,7 +305,8 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Wet and crackling ("淋湿了，开机还滋滋响"); not a speaker's hum.
             r"|(进水|泡水|泡了|淋湿|淋了|湿了|打湿|洒|泼|掉水|漏水|下雨).{0,16}(滋滋|噼啪|劈啪)"
             # The terminal itself hot ("机器晚上热得厉害"), not the weather or the shop.
-            rf"|{_DEVICE}.{{0,8}}(热得|很热|特别热|好热|非常热|太热|烫)"
+            # The sign is named, so that a negation right before it rules it out ("pos进水不烫").
+            rf"|{_DEVICE}.{{0,8}}(?P<sign>热得|很热|特别热|好热|非常热|太热|烫)"
             r"|电池(老是|总是|一直|有点|有些|特别|很|好|太|越来越|摸着|摸起来|摸上去){1,2}(热|烫)"
             r"|电池(老是|总是|一直|有点|有些|特别|很|好|太|越来越)?发热"
             rf"|(电池|充电|{_DEVICE}).{{0,12}}(怕|会|要|担心|会不会|怕它)(爆|炸))",

@@ -77,6 +77,7 @@ from triage.safety import danger
         ("充电的时候着火了", "power-danger"),
         ("充电器差点着火", "power-danger"),
         ("机器晚上热得厉害", "power-danger"),
+        ("机器不知道为什么很烫", "power-danger"),
         ("刷卡退现金给他", "scam-lend-terminal"),
         ("短信说要调单 让我上传身份证 真的假的", "chargeback-scams"),
         ("手机丢了 上面有收款app", "lost-stop-terminal"),
@@ -240,6 +241,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "怎么开通会员服务",
         "开通了d0服务 手续费怎么扣",  # a service the merchant chose
         "开通了秒到服务，每笔多扣3块，怎么取消",
+        "pos摔了进水不烫没冒烟",  # negated right before the sign, not before the terminal
+        "机器掉水里了 没有烫 也没冒烟",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
