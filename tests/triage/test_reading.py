@@ -171,6 +171,22 @@ def test_safety_answers_that_split_the_vote_beyond_the_best_three_still_go_first
     assert reading.decide(tree, {**split, "none": 0.40}).kind != "safety"
 
 
+def test_off_topic_is_weighed_against_a_guides_answers_together():
+    tree = get_tree(get_library())
+    # "密码忘了咋办": three answers of the password guide share what "none" gets alone.
+    split = {"password-operator": 0.25, "password-unsure": 0.2, "password-app": 0.15, "none": 0.4}
+    found = reading.decide(tree, split)
+    assert found.kind != "not_found" and found.outcomes[0].guide == "forgotten-operator-password"
+    # Faint answers (each under FLOOR) are no answer however many there are.
+    faint = {o.id: 0.05 for o in tree.outcomes.values() if o.guide == "basic-troubleshooting"}
+    faint["power-battery"] = 0.1
+    assert sum(faint.values()) > 0.5
+    assert reading.decide(tree, {**faint, "none": 0.3}).kind == "not_found"
+    # Two guides' answers are not added up.
+    apart = {"password-operator": 0.25, "power-battery": 0.25, "none": 0.4}
+    assert reading.decide(tree, apart).kind == "not_found"
+
+
 @pytest.mark.parametrize("text", ["年费", "nianfei", "电池", "提额"])
 def test_a_bare_topic_word_is_answered_without_a_warning(text):
     found = reading.read(get_library(), text)
