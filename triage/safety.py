@@ -309,7 +309,8 @@ SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"|{_DEVICE}.{{0,8}}(?P<sign>热得|很热|特别热|好热|非常热|太热|烫)"
             r"|电池(老是|总是|一直|有点|有些|特别|很|好|太|越来越|摸着|摸起来|摸上去){1,2}(热|烫)"
             r"|电池(老是|总是|一直|有点|有些|特别|很|好|太|越来越)?发热"
-            rf"|(电池|充电|{_DEVICE}).{{0,12}}(怕|会|要|担心|会不会|怕它)(爆|炸))",
+            # Fear it will burst; not a busy day ("机器要爆单了") or the kitchen ("要炸鸡").
+            rf"|(电池|充电|{_DEVICE}).{{0,12}}(怕|会|要|担心|会不会|怕它)(爆(?!单|满|款)|炸(?!鸡|串|薯|油|酱)))",
         ),
         (
             # A second-hand terminal: its money goes to the first owner's card, and it may be

@@ -243,6 +243,8 @@ def test_a_danger_in_plain_words_names_its_safety_answer(text, outcome):
         "开通了秒到服务，每笔多扣3块，怎么取消",
         "pos摔了进水不烫没冒烟",  # negated right before the sign, not before the terminal
         "机器掉水里了 没有烫 也没冒烟",
+        "中午机器要爆单了 小票纸够不够",  # a busy day
+        "刷卡机放在油锅边 要炸串的时候挪开吗",
     ],
 )
 def test_ordinary_questions_signal_no_danger(text):
