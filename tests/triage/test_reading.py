@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from triage import reading
 from triage.loading import get_tree
+from understanding import store
 
 SAFETY = [
     tuple(line.split("\t"))
@@ -121,14 +122,21 @@ def test_chinese_and_english_in_one_line_find_their_guide_first(text, guide):
     assert found.kind == "answer" and found.outcomes[0].guide == guide, found.outcomes[:2]
 
 
-def test_a_change_to_the_english_readings_or_the_synonyms_names_another_model():
+def test_a_change_to_the_english_readings_the_synonyms_or_any_content_file_names_another_model():
     library = get_library()
-    training = reading.samples(get_tree(library))
-    name = reading.model_fingerprint(library, training)
+    name = reading.model_fingerprint(library)
     readings = (("stolen", "被偷"), *library.readings[1:])
-    assert reading.model_fingerprint(replace(library, readings=readings), training) != name
+    assert reading.model_fingerprint(replace(library, readings=readings)) != name
     synonyms = library.synonyms[1:]
-    assert reading.model_fingerprint(replace(library, synonyms=synonyms), training) != name
+    assert reading.model_fingerprint(replace(library, synonyms=synonyms)) != name
+    assert reading.model_fingerprint(replace(library, version="0" * 12)) != name
+
+
+def test_content_made_by_hand_names_its_model_by_its_samples():
+    library = replace(get_library(), version="")  # no files read: no version
+    how = (sorted(sorted(group) for group in library.synonyms), library.readings)
+    by_samples = store.fingerprint(reading.samples(get_tree(library)), reading=how)
+    assert reading.model_fingerprint(library) == by_samples
 
 
 def test_a_bare_word_gets_a_warning_only_when_a_safety_answer_is_clearly_the_likeliest():
@@ -360,7 +368,8 @@ def test_after_an_edit_the_previous_model_answers_while_the_new_one_trains(
     assert started.wait(10)
     assert reading.get_model(after) is first  # still training: not started twice
     release.set()
-    for _ in range(200):
+    # Training the shipped examples takes seconds, more on a slow or busy machine.
+    for _ in range(1200):
         if reading.MODEL_KEY in after.memo:
             break
         threading.Event().wait(0.05)
