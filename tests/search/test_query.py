@@ -197,9 +197,35 @@ def test_cards_the_words_merely_find_take_one_place_and_leave_the_rest_to_guides
     )
     understood = Understood({"sign-in-after-power-off": 0.5, "basic-troubleshooting": 0.3}, ())
     ranked = blend([*cards, section], understood)
-    assert [h.kind for h in ranked].count("code") == UNNAMED_CARDS == 1
-    assert ranked[0].url == "/codes/0/"  # the best of them stays
+    assert [h.url for h in ranked if h.kind == "code"] == ["/codes/0/"]  # the best of them stays
+    assert UNNAMED_CARDS == 1
     assert section.url in [h.url for h in ranked]
+
+
+def test_a_long_description_leans_on_the_reader_more_than_a_short_query(tmp_path, monkeypatch):
+    from search import query as search_query
+    from search.documents import Hit, Understood
+    from search.query import READER_SHARE, READER_SHARE_LONG, blend
+
+    def hit(slug, score):
+        return Hit(f"/guides/{slug}/", slug, "t", "", "", score, "guide")
+
+    words = [hit("transaction-records", 1.0), hit("settlement-not-received", 0.5)]
+    reader = Understood({"settlement-not-received": 0.5, "transaction-records": 0.3}, ())
+    assert blend(words, reader, share=READER_SHARE)[0].guide_slug == "transaction-records"
+    assert blend(words, reader, share=READER_SHARE_LONG)[0].guide_slug == "settlement-not-received"
+
+    shares = []
+    real_blend = search_query.blend
+    monkeypatch.setattr(
+        search_query, "blend", lambda h, u, share: shares.append(share) or real_blend(h, u)
+    )
+    monkeypatch.setattr(search_query.registry, "read", lambda content, query: reader)
+    monkeypatch.setattr(search_query.registry, "pins", lambda: [])
+    index = make_index(tmp_path, LOCK, NETWORK)
+    for query in ("锁定了", "早上开机提示终端已锁定 刷不了卡 怎么解锁"):
+        search_query.search_with_hint(index, query, content=object())
+    assert shares == [READER_SHARE, READER_SHARE_LONG]
 
 
 @pytest.mark.parametrize(
