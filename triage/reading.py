@@ -21,8 +21,6 @@ A reading decides among four answers, in this order:
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import heapq
 import logging
 import threading
@@ -177,34 +175,20 @@ def _train_later(library: Library) -> None:
             _training.discard(library.version)
 
 
-def model_fingerprint(library: Library) -> str:
-    """The stored model's name: what it is trained from, and how search reads a text (the
-    synonym groups and the English readings of content/synonyms.yaml shape every sample's
-    features). Content read from files has a version (a digest of every file): the version and
-    the code that makes samples of it name the model, so a new process loads it without making
-    its 50,000 samples first. Content made by hand (no version) is named by its samples."""
+def model_fingerprint(library: Library, training: list[Sample]) -> str:
+    """The stored model's name: its samples, and how search reads them (the synonym groups and
+    the English readings of content/synonyms.yaml shape every sample's features)."""
     synonyms = sorted(sorted(group) for group in library.synonyms)
-    how = (synonyms, library.readings)
-    if library.version:
-        return store.fingerprint_of_version(library.version, _samples_code(), reading=how)
-    return store.fingerprint(samples(get_tree(library)), reading=how)
-
-
-@functools.cache
-def _samples_code() -> bytes:
-    """The code that turns content files into samples: the tree's and the guides' loading."""
-    digest = hashlib.blake2b(digest_size=16)
-    for package in (Path(__file__).parent, Path(__file__).parent.parent / "guides"):
-        for source in sorted(package.glob("*.py")):
-            digest.update(source.read_bytes())
-    return digest.digest()
+    return store.fingerprint(training, reading=(synonyms, library.readings))
 
 
 def _load_or_train(library: Library) -> Model:
-    fingerprint = model_fingerprint(library)
+    tree, index = get_tree(library), get_index(library)
+    training = samples(tree)
+    fingerprint = model_fingerprint(library, training)
     model = store.load(fingerprint)
     if model is None:
-        model = train(get_index(library), samples(get_tree(library)))
+        model = train(index, training)
         store.save(fingerprint, model)
     _latest[library.root] = model
     return model

@@ -119,15 +119,6 @@ def _without_weights(model: Model) -> Model:
     return dataclasses.replace(model, weights=array("f"))
 
 
-def fingerprint_of_version(content_version: str, code: bytes, reading: object = ()) -> str:
-    """A model's name from what its samples are made of instead of the samples: the content's
-    version (a digest of its files), ``code`` (a digest of the code that makes samples of
-    them), ``code_version`` and ``reading``."""
-    digest = hashlib.blake2b(code_version(), digest_size=20)
-    digest.update(code + b"\x1d" + repr(reading).encode() + b"\x1d" + content_version.encode())
-    return digest.hexdigest()
-
-
 def fingerprint(samples: list, reading: object = ()) -> str:
     """What a model is trained from: its samples, in order, ``code_version``, and ``reading``:
     how search reads a text before features are taken (synonym groups, English read as

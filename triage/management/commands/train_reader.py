@@ -22,7 +22,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         library = get_library()
         samples = reading.samples(get_tree(library))
-        stored = store.load(reading.model_fingerprint(library)) is not None
+        stored = store.load(reading.model_fingerprint(library, samples)) is not None
         model = reading.get_model(library)
         seconds = time.perf_counter() - started
         self.stdout.write(
