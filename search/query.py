@@ -59,14 +59,10 @@ PINYIN_WINDOW_READS = 40  # readings tried in such a stretch: a paragraph of pin
 # on a model without its lines) 94.2%, 94.2%, 94.3% (top 3 97.7%, 97.8%, 98.0%).
 READER_SHARE = 0.7
 BLEND_POOL = 20
-# A text longer than LONG_TEXT characters (as search reads it) is a description: BM25 adds up
-# its incidental words ("刷了钱显示成功 但是卡里没钱" finds receipts and troubleshooting), the
-# reader weighs the sentence, so it counts READER_SHARE_LONG. Examples grouped by the commit that
-# added them, each third of the rounds tested on a model without them; chosen on half of the
-# texts (22,216): right first 89.69% -> 89.82%, top 3 96.47% -> 96.90%; the other half, not
-# looked at until then (22,214): 90.01% -> 90.08%, 96.66% -> 97.23%. Texts of up to 6
-# characters moved by none at any share. The team's phrasings (tests/phrasings, 182): 171 ->
-# 170 right first ("银行卡只收不付了货款还能进来吗": the reader's wrong guess wins), top 3 100%.
+# Above LONG_TEXT characters a description's incidental words add up in BM25. Examples grouped
+# by the commit that added them, each third on a model without them; chosen on half (22,216):
+# first 89.69% -> 89.82%, top 3 96.47% -> 96.90%; the other half, unseen until then: 90.01% ->
+# 90.08%, 96.66% -> 97.23%. tests/phrasings: 171 -> 170 of 182 first, top 3 100%.
 LONG_TEXT = 8
 READER_SHARE_LONG = 0.9
 # The reader's "off topic" empties the results when it is sure, or when most of the words are
