@@ -34,15 +34,18 @@ def tree_messages(tree: flow.Tree) -> list[checks.CheckMessage]:
     # nor in the phrasings it learns from (editors copy them from what merchants typed).
     for source in (tree.source, *tree.examples_sources):
         try:
-            lines = source.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            lines = []  # the loader has already said so
-        for number, line in enumerate(lines, start=1):
             # Ids such as the channel anti-fraud-96110 name things; they are not published text.
-            text = IDENTIFIER.sub(" ", line)
+            text = IDENTIFIER.sub(" ", source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # the loader has already said so
+        # No pattern crosses a line, so a clean file is clean line by line: one scan of the
+        # whole file spares 50,000 line scans (an editor's preview runs this on every pause).
+        if not residue_problems(source, 0, text, place="这里"):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
             messages += [
                 problem.as_check("triage.E002")
-                for problem in residue_problems(source, number, text, place="这里")
+                for problem in residue_problems(source, number, line, place="这里")
             ]
     return messages
 

@@ -75,6 +75,19 @@ def test_numbers_that_are_not_phone_numbers_pass(content_dir):
     assert problems_in(write_guide(content_dir, "ok-guide", body=body)) == []
 
 
+def test_a_number_in_a_code_line_is_no_phone_number_but_one_further_down_is(content_dir):
+    # What the screen prints is quoted as code; a number there is not a number to call.
+    quoted = "    终端号 12345678"
+    body = VALID_BODY + "\n" + quoted + "\n" + "\n".join(["正文"] * 300)
+    path = write_guide(content_dir, "code-guide", body=body + "\n")
+    assert problems_in(path) == []
+    write_guide(content_dir, "code-guide", body=body + "\n客服 13812345678\n")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [(p.line, p.message[:12]) for p in problems_in(path)] == [
+        (len(lines), "疑似电话号码 13812345678"[:12])
+    ]
+
+
 def test_missing_required_sections_are_errors(content_dir):
     path = write_guide(content_dir, "thin-guide", body="## 症状 {#symptoms}\n\n文字\n")
     messages = [p.message for p in problems_in(path)]

@@ -384,6 +384,14 @@ def test_a_broken_examples_file_is_named_and_the_tree_still_loads(content_dir, b
     assert tree.outcomes["wrong-password"].examples[:1] == ("密码输错三次锁了",)
 
 
+def test_a_number_deep_in_a_long_clean_examples_file_is_named_with_its_line(content_dir):
+    clean = "outcomes:\n  unsure:\n" + "".join(f"    - 锁了第{n}回\n" for n in range(2000))
+    assert examples_messages(content_dir, clean) == []
+    found = examples_messages(content_dir, clean + "    - 打13812345678问问\n")
+    assert found == [m for m in found if "content/examples/locked.yaml:2003: 疑似电话号码" in m]
+    assert len(found) == 1
+
+
 def test_a_tree_that_does_not_load_is_not_blamed_on_its_examples(content_dir):
     found = examples_messages(content_dir, EXAMPLES_FILE, tree="start: [\n")
     assert found and not any("examples/" in m for m in found), found
