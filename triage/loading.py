@@ -26,7 +26,6 @@ from triage.phrasings import OFF_TOPIC, Phrasings, unknown_keys
 from triage.tree import (
     ANSWER_KEYS,
     CODE_RE,
-    EXAMPLES_FOLDER,
     MAX_SEGMENT,
     OUTCOME_KEYS,
     QUESTION_KEYS,
@@ -336,7 +335,7 @@ def _section_examples(
 
 
 _last_good: dict[Path, Tree] = {}
-TREES_KEPT = 3
+TREES_KEPT = 6  # three trees, each under two names
 
 
 def get_tree(library: Library) -> Tree:
@@ -362,15 +361,13 @@ _CODE = hashlib.sha256(
 
 
 def _moved_to(tree: Tree, source: Path) -> Tree:
-    """A kept tree of the same text at another path (another release's folder, a copy), as
-    this file's: its problems name this folder's files, and its last good version is kept
-    under it."""
-    examples = tree.source.parent / EXAMPLES_FOLDER
+    """A kept tree of the same text at another path (another release's folder, a copy, an
+    editor's draft), as this file's: its problems name this folder's files (the tree's, the
+    examples', the guides'), and its last good version is kept under it."""
+    root = tree.source.parent
 
     def moved(path: Path) -> Path:
-        if path == tree.source:
-            return source
-        return source.parent / EXAMPLES_FOLDER / path.name if path.parent == examples else path
+        return source.parent / path.relative_to(root) if path.is_relative_to(root) else path
 
     problems = tuple(replace(p, path=moved(p.path)) for p in tree.problems)
     return replace(tree, source=source, problems=problems)
@@ -388,21 +385,49 @@ def _files(source: Path) -> tuple[tuple[str, bytes | None], ...]:
     return tuple((p.name, _read(p)) for p in (source, *examples_paths(source)))
 
 
+def _what_the_tree_reads(library: Library) -> bytes:
+    """What the tree reads of the guides and contacts: names, headings, examples and the front
+    matter that holds them (lines named in problems). A guide's text under its headings is not
+    in it: an editor's draft of a guide's text reads the kept tree instead of parsing 50,000
+    phrasings again while the preview waits."""
+    parts = [repr(sorted(library.channels)), repr(sorted(library.aliases.items()))]
+    for guide in library.guides.values():
+        try:
+            front = guide.path.read_bytes().splitlines()[: guide.body_line]
+        except OSError:
+            front = []
+        headings = [(s.anchor, s.title, s.level) for s in guide.sections]
+        parts.append(repr((guide.slug, guide.title, guide.path.name, headings, front)))
+    return "\x1d".join(parts).encode()
+
+
 def _kept_tree(library: Library) -> Tree:
     folder = render_folder()
     source = library.root / TREE_FILE
     before = _files(source)
     if folder is None or before[0][1] is None or not library.version:
         return load_tree(library)
-    digest = hashlib.sha256(f"{library.version}\x1f{_CODE}".encode())
-    for name, text in before:
-        digest.update(b"\x1e" + name.encode() + b"\x1f" + (text or b""))
-    path = folder / "trees" / f"{digest.hexdigest()[:40]}.pickle"
-    kept = read_pickle(path, "triage tree")
+    files = b"".join(b"\x1e" + name.encode() + b"\x1f" + (text or b"") for name, text in before)
+
+    def path(of_library: bytes) -> Path:
+        digest = hashlib.sha256(of_library + b"\x1f" + _CODE.encode() + files).hexdigest()
+        return folder / "trees" / f"{digest[:40]}.pickle"
+
+    # By the library's version first (all a new process has to go on), then by what the tree
+    # reads of it; a tree built is kept under both.
+    paths = [path(library.version.encode())]
+    kept = read_pickle(paths[0], "triage tree")
+    if not isinstance(kept, Tree):
+        paths.append(path(_what_the_tree_reads(library)))
+        kept = read_pickle(paths[1], "triage tree")
+        if isinstance(kept, Tree):
+            with contextlib.suppress(OSError):
+                write_pickle(paths[0], kept, kept=TREES_KEPT)
     if isinstance(kept, Tree):
         return kept if kept.source == source else _moved_to(kept, source)
     tree = load_tree(library)
     if _files(source) == before:  # none saved again while they were parsed
-        with contextlib.suppress(OSError):
-            write_pickle(path, tree, kept=TREES_KEPT)
+        for kept_path in paths:
+            with contextlib.suppress(OSError):
+                write_pickle(kept_path, tree, kept=TREES_KEPT)
     return tree

@@ -16,7 +16,7 @@ def kept(content_dir, settings):
 
 def test_the_next_process_reads_the_kept_tree_instead_of_parsing(content_dir, kept, monkeypatch):
     first = loading.get_tree(guides_loading.load_library(content_dir))
-    assert len(list(kept.glob("*.pickle"))) == 1
+    assert len(list(kept.glob("*.pickle"))) == 2  # one tree, under two names
 
     def no_parsing(library):
         raise AssertionError("parsed again")
@@ -39,7 +39,7 @@ def test_a_tree_kept_from_a_copy_elsewhere_is_this_files_and_keeps_its_last_good
     tree = loading.get_tree(guides_loading.load_library(copy))
     assert tree.source == copy / "triage.yaml"
     assert loading._last_good[copy / "triage.yaml"] is tree  # what a broken save falls back to
-    assert len(list(kept.glob("*.pickle"))) == 1  # read back, not parsed again
+    assert len(list(kept.glob("*.pickle"))) == 2  # read back, not parsed again
 
 
 def test_a_moved_trees_problems_name_the_file_it_was_read_for(content_dir, tmp_path):
@@ -48,10 +48,19 @@ def test_a_moved_trees_problems_name_the_file_it_was_read_for(content_dir, tmp_p
     from guides.problems import Problem
 
     tree = loading.get_tree(guides_loading.load_library(content_dir))
-    other = Problem(content_dir / "guides" / "x.md", 2, "别的文件")
-    found = replace(tree, problems=(Problem(tree.source, 7, "第 7 行"), other))
-    moved = loading._moved_to(found, tmp_path / "triage.yaml")
-    assert [p.path for p in moved.problems] == [tmp_path / "triage.yaml", other.path]
+    problems = [
+        Problem(tree.source, 7, "第 7 行"),
+        Problem(content_dir / "examples" / "locked.yaml", 3, "例句"),
+        Problem(content_dir / "guides" / "x.md", 2, "指南"),
+        Problem(tmp_path / "elsewhere" / "x.md", 2, "别处的文件"),
+    ]
+    moved = loading._moved_to(replace(tree, problems=tuple(problems)), tmp_path / "triage.yaml")
+    assert [p.path for p in moved.problems] == [
+        tmp_path / "triage.yaml",
+        tmp_path / "examples" / "locked.yaml",
+        tmp_path / "guides" / "x.md",
+        tmp_path / "elsewhere" / "x.md",
+    ]
     assert moved.source == tmp_path / "triage.yaml"
 
 
@@ -61,16 +70,31 @@ def test_an_edited_tree_is_parsed_again(content_dir, kept):
     source.write_text(source.read_text(encoding="utf-8") + "\n# 编辑改过\n", encoding="utf-8")
     edited = loading.get_tree(guides_loading.load_library(content_dir))
     assert edited.root is not None
-    assert len(list(kept.glob("*.pickle"))) == 2
+    assert len(list(kept.glob("*.pickle"))) == 4
 
 
-def test_an_edited_guide_gives_a_new_tree_too(content_dir, kept):
-    """The tree's links name guides' sections: a guide's change is a new tree."""
+def test_a_guides_new_text_reads_the_kept_tree_and_a_new_heading_parses_again(
+    content_dir, kept, monkeypatch
+):
+    """The tree names guides' sections, not their text: an editor's draft of a guide's text
+    (the preview checks the whole content with it) does not parse every phrasing again."""
+    first = loading.get_tree(guides_loading.load_library(content_dir))
+    slug = next(o.guide for o in first.outcomes.values() if o.guide)
+    guide = content_dir / "guides" / f"{slug}.md"
+    text = guide.read_text(encoding="utf-8")
+    parse = loading.load_tree
+    parsed = []
+    monkeypatch.setattr(loading, "load_tree", lambda library: parsed.append(1) or parse(library))
+
+    guide.write_text(text + "\n补一句。\n", encoding="utf-8")
+    again = loading.get_tree(guides_loading.load_library(content_dir))
+    assert parsed == [] and again.outcomes == first.outcomes
+    assert len(list(kept.glob("*.pickle"))) == 3  # the new version's name too
+
+    guide.write_text(text + "\n## 新的一节 {#a-new-section}\n\n补一句。\n", encoding="utf-8")
     loading.get_tree(guides_loading.load_library(content_dir))
-    guide = next((content_dir / "guides").glob("*.md"))
-    guide.write_text(guide.read_text(encoding="utf-8") + "\n补一句。\n", encoding="utf-8")
-    loading.get_tree(guides_loading.load_library(content_dir))
-    assert len(list(kept.glob("*.pickle"))) == 2
+    assert parsed == [1]
+    assert len(list(kept.glob("*.pickle"))) == 5
 
 
 def test_a_damaged_kept_tree_is_parsed_afresh(content_dir, kept):
