@@ -182,14 +182,25 @@ def model_fingerprint(library: Library, training: list[Sample]) -> str:
     return store.fingerprint(training, reading=(synonyms, library.readings))
 
 
+# What turns content into samples besides the understanding and search code: this package's.
+_SAMPLES_CODE = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
+
+
 def _load_or_train(library: Library) -> Model:
     tree, index = get_tree(library), get_index(library)
-    training = samples(tree)
-    fingerprint = model_fingerprint(library, training)
-    model = store.load(fingerprint)
+    # The same content and code give the same samples: the model's name, written down. Not
+    # for content with problems (a broken file's last good version lives in one process only).
+    version = "" if library.errors or tree.problems else library.version
+    known = store.named(version, _SAMPLES_CODE)
+    model = store.load(known) if known else None
     if model is None:
-        model = train(index, training)
-        store.save(fingerprint, model)
+        training = samples(tree)
+        fingerprint = model_fingerprint(library, training)
+        model = store.load(fingerprint)
+        if model is None:
+            model = train(index, training)
+            store.save(fingerprint, model)
+        store.write_name(version, _SAMPLES_CODE, fingerprint)
     _latest[library.root] = model
     return model
 

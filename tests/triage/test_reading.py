@@ -368,6 +368,35 @@ def test_after_an_edit_the_previous_model_answers_while_the_new_one_trains(
     assert reading.get_model(after) is not first
 
 
+def test_a_new_process_loads_the_model_by_its_content_version_without_building_samples(
+    content_dir, settings, tmp_path, monkeypatch
+):
+    from guides.loading import load_library
+    from tests.factories import SMALL_TREE, write_tree
+
+    settings.UNDERSTANDING_MODEL_DIR = tmp_path / "models"
+    write_tree(content_dir, SMALL_TREE)
+    first = reading.get_model(load_library(content_dir))
+
+    # Content with a problem (a broken file kept at its last good version in one process
+    # only) is read afresh each time, never by a name written down for it.
+    (content_dir / "guides" / "broken.md").write_bytes(b"\xff\xfe not utf-8")
+    broken = load_library(content_dir)
+    assert broken.errors
+    reading.get_model(broken)
+    (content_dir / "guides" / "broken.md").unlink()
+
+    def no_samples(tree):
+        raise AssertionError("samples built again")
+
+    monkeypatch.setattr(reading, "samples", no_samples)
+    again = reading.get_model(load_library(content_dir))  # a new library: nothing in memory
+    assert again.labels == first.labels and bytes(again.weights) == bytes(first.weights)
+    (content_dir / "guides" / "broken.md").write_bytes(b"\xff\xfe not utf-8")
+    with pytest.raises(AssertionError, match="samples built again"):
+        reading.get_model(load_library(content_dir))
+
+
 @pytest.mark.django_db
 def test_the_search_page_and_api_show_the_safety_warning_above_the_first_result(client):
     query = "有人打电话说是银联的，让我把手机上收到的验证码念给他"

@@ -155,3 +155,27 @@ def test_the_models_in_use_are_the_ones_kept(index, settings, tmp_path):
     store.save("c", model)
     assert sorted(p.stem for p in (tmp_path / "models").glob("*.pickle")) == ["a", "c"]
     assert sorted(p.stem for p in (tmp_path / "models").glob("*.weights")) == ["a", "c", "d"]
+
+
+def test_a_content_versions_model_name_is_written_down_and_read_back(settings, tmp_path):
+    settings.UNDERSTANDING_MODEL_DIR = tmp_path / "models"
+    name = "0123456789abcdef0123456789abcdef01234567"
+    assert store.named("v1", b"code") is None
+    store.write_name("v1", b"code", name)
+    assert store.named("v1", b"code") == name
+    # Other content, other code: not this name. No version (content made by hand): nothing.
+    assert store.named("v2", b"code") is None
+    assert store.named("v1", b"other code") is None
+    store.write_name("", b"code", name)
+    assert store.named("", b"code") is None
+    # A damaged file is no name.
+    (file,) = (tmp_path / "models" / "names").iterdir()
+    file.write_text("../../etc/passwd", encoding="ascii")
+    assert store.named("v1", b"code") is None
+
+
+def test_only_the_newest_names_are_kept(settings, tmp_path):
+    settings.UNDERSTANDING_MODEL_DIR = tmp_path / "models"
+    for n in range(store.NAMES_KEPT + 5):
+        store.write_name(f"v{n}", b"code", f"{n:040x}")
+    assert len(list((tmp_path / "models" / "names").iterdir())) == store.NAMES_KEPT
