@@ -25,6 +25,7 @@ SEARCH_INDEX_DIR = ""
 # content finds the model of the same examples on disk instead of training it again (6 s).
 UNDERSTANDING_MODEL_DIR = str(BASE_DIR / "var" / "test-understanding")  # noqa: F405
 UNDERSTANDING_MODEL_FILES_KEPT = 30  # tests write many small trees' models
+TRIAGE_TREES_KEPT = 60  # and many small trees: the shipped one, in use, stays
 # Tests read with the model of the content they wrote (one test trains in the background).
 UNDERSTANDING_TRAIN_IN_BACKGROUND = False
 # Canonical and shared links are built from this, never from the Host header.

@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from guides import yaml_lines
 from guides.content import Library
 from guides.last_good import kept_or_built
@@ -401,6 +403,10 @@ def _what_the_tree_reads(library: Library) -> bytes:
     return "\x1d".join(parts).encode()
 
 
+def _trees_kept() -> int:
+    return getattr(settings, "TRIAGE_TREES_KEPT", TREES_KEPT)
+
+
 def _kept_tree(library: Library) -> Tree:
     folder = render_folder()
     source = library.root / TREE_FILE
@@ -422,12 +428,14 @@ def _kept_tree(library: Library) -> Tree:
         kept = read_pickle(paths[1], "triage tree")
         if isinstance(kept, Tree):
             with contextlib.suppress(OSError):
-                write_pickle(paths[0], kept, kept=TREES_KEPT)
+                write_pickle(paths[0], kept, kept=_trees_kept())
     if isinstance(kept, Tree):
+        with contextlib.suppress(OSError):
+            paths[-1].touch()  # in use: the newest files are the ones kept
         return kept if kept.source == source else _moved_to(kept, source)
     tree = load_tree(library)
     if _files(source) == before:  # none saved again while they were parsed
         for kept_path in paths:
             with contextlib.suppress(OSError):
-                write_pickle(kept_path, tree, kept=TREES_KEPT)
+                write_pickle(kept_path, tree, kept=_trees_kept())
     return tree

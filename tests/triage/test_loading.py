@@ -109,3 +109,19 @@ def test_without_a_cache_folder_nothing_is_kept(content_dir, settings):
     settings.CONTENT_CACHE_DIR = ""
     assert loading.get_tree(guides_loading.load_library(content_dir)).outcomes
     assert not list(content_dir.parent.glob("**/trees"))
+
+
+def test_the_kept_tree_in_use_is_kept_when_others_are_written(content_dir, kept, settings):
+    import os
+
+    settings.TRIAGE_TREES_KEPT = 3
+    loading.get_tree(guides_loading.load_library(content_dir))
+    first = set(kept.glob("*.pickle"))
+    for file in first:
+        os.utime(file, (1, 1))  # written long ago
+    loading.get_tree(guides_loading.load_library(content_dir))  # read back: in use
+    source = content_dir / "triage.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# 编辑改过\n", encoding="utf-8")
+    loading.get_tree(guides_loading.load_library(content_dir))
+    left = set(kept.glob("*.pickle"))
+    assert len(left) == 3 and len(left & first) == 1  # the one read, not its unused twin
