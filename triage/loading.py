@@ -28,6 +28,7 @@ from triage.phrasings import OFF_TOPIC, Phrasings, unknown_keys
 from triage.tree import (
     ANSWER_KEYS,
     CODE_RE,
+    EXAMPLES_FOLDER,
     MAX_SEGMENT,
     OUTCOME_KEYS,
     QUESTION_KEYS,
@@ -393,6 +394,9 @@ def _what_the_tree_reads(library: Library) -> bytes:
     in it: an editor's draft of a guide's text reads the kept tree instead of parsing 50,000
     phrasings again while the preview waits."""
     parts = [repr(sorted(library.channels)), repr(sorted(library.aliases.items()))]
+    # Every name in the examples folder: a file not read ("fees.yml") is a problem of the tree.
+    folder = library.root / EXAMPLES_FOLDER
+    parts.append(repr(sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []))
     for guide in library.guides.values():
         try:
             front = guide.path.read_bytes().splitlines()[: guide.body_line]
