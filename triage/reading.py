@@ -21,6 +21,7 @@ A reading decides among four answers, in this order:
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import logging
 import threading
@@ -182,8 +183,16 @@ def model_fingerprint(library: Library, training: list[Sample]) -> str:
     return store.fingerprint(training, reading=(synonyms, library.readings))
 
 
-# What turns content into samples besides the understanding and search code: this package's.
-_SAMPLES_CODE = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
+# What turns content files into samples besides the understanding and search code (already in
+# the model's name): this package's and the guides' loading (a section's examples).
+_SAMPLES_CODE = hashlib.blake2b(
+    b"".join(
+        source.read_bytes()
+        for package in (Path(__file__).parent, Path(__file__).parent.parent / "guides")
+        for source in sorted(package.glob("*.py"))
+    ),
+    digest_size=16,
+).digest()
 
 
 def _load_or_train(library: Library) -> Model:
